@@ -1,0 +1,60 @@
+// The diagnosis: a plain value, and its JSON form (the stable output of CLI, C ABI and Python).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+namespace triage {
+inline namespace v1 {
+
+struct MatchedSpan {
+  std::string field;                 ///< "text", "subject" or "error_message"
+  std::uint32_t begin = 0, end = 0;  ///< byte offsets in that field
+  std::string text;                  ///< the bytes matched, as the customer wrote them
+};
+
+struct Evidence {
+  std::string source;  ///< the rule id, or the name of the classifier
+  bool from_rule = true;
+  double weight = 0;
+  std::vector<MatchedSpan> spans;
+};
+
+struct Candidate {
+  std::string value;
+  double score = 0;
+};
+
+struct Label {
+  std::string dimension;
+  std::optional<std::string> value;  ///< empty when the evidence is too weak to decide
+  double confidence = 0;
+  std::vector<Evidence> evidence;     ///< for the chosen value (all values when undecided)
+  std::vector<Candidate> candidates;  ///< every value that scored, best first
+};
+
+struct FoundEntity {
+  std::string type;  ///< order_id, error_code, version, phone, email, os
+  std::string value;
+  MatchedSpan span;
+};
+
+struct Diagnosis {
+  std::optional<std::string> ticket_id;
+  std::string request_id;
+  std::string pack_name, pack_version;
+  std::vector<Label> labels;  ///< in the pack's dimension order
+  std::vector<std::string> tags;
+  std::vector<FoundEntity> entities;
+
+  const Label* label(std::string_view dimension) const noexcept;
+};
+
+boost::json::object to_json(const Diagnosis& d);
+
+}  // namespace v1
+}  // namespace triage

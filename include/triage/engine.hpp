@@ -1,0 +1,82 @@
+// The engine: a pack compiled once into immutable tables, then shared by every thread that
+// diagnoses. Copies are cheap and share the compiled tables.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/date_time/posix_time/posix_time_types.hpp>
+#include <gsl/span>
+
+#include "triage/classifier.hpp"
+#include "triage/diagnosis.hpp"
+#include "triage/error.hpp"
+#include "triage/evaluation.hpp"
+#include "triage/pack.hpp"
+#include "triage/request_id.hpp"
+#include "triage/ticket.hpp"
+
+namespace triage {
+inline namespace v1 {
+
+struct EngineOptions {
+  PackLimits limits;
+  /// Add traditional-Chinese regional phrasings of each keyword (软件 → 軟體) through OpenCC.
+  bool regional_variants = true;
+  /// Host classifiers, run after the rules in this order.
+  std::vector<std::shared_ptr<const Classifier>> classifiers;
+};
+
+struct DiagnoseOptions {
+  /// "Now", for tickets without created_at (default: the system clock).
+  std::optional<boost::posix_time::ptime> now;
+  /// Where request numbers come from; without one, the diagnosis numbers every ticket 001.
+  RequestIdGenerator* request_ids = nullptr;
+};
+
+struct EngineStats {
+  std::size_t rules = 0, terms = 0, patterns = 0, states = 0, regexes = 0, memory_bytes = 0;
+};
+
+namespace detail {
+struct CompiledPack;
+}
+
+class Engine {
+ public:
+  /// Compiles a pack. Reports the first problem found, naming the rule and JSON pointer.
+  static Result<Engine> compile(const Pack& pack, const EngineOptions& options = {});
+  /// Parses and compiles pack JSON.
+  static Result<Engine> from_json(std::string_view pack_json, const EngineOptions& options = {});
+  /// The built-in default pack, compiled once per process on first use.
+  static const Engine& builtin();
+
+  /// Scans and classifies into `ev` (the hot path: no allocation once `ev` is warm).
+  void evaluate(const Ticket& ticket, Evaluation& ev) const;
+  /// Evaluates and builds the full diagnosis.
+  Diagnosis diagnose(const Ticket& ticket, Evaluation& ev, const DiagnoseOptions& opts = {}) const;
+  Diagnosis diagnose(const Ticket& ticket, const DiagnoseOptions& opts = {}) const;
+  /// Reads the value (best candidate, or empty) of a dimension from an evaluated ticket.
+  std::optional<std::uint16_t> decide(const Evaluation& ev, std::size_t dimension,
+                                      double* confidence = nullptr) const;
+
+  const Pack& pack() const noexcept;
+  EngineStats stats() const noexcept;
+  /// Index of a dimension by id.
+  std::optional<std::uint16_t> dimension_index(std::string_view id) const noexcept;
+  /// The pack's keyword (as written) behind a term index from a Hit.
+  std::string_view term(std::uint32_t index) const noexcept;
+
+ private:
+  friend class Evaluation;
+  friend struct EngineAccess;
+  explicit Engine(std::shared_ptr<const detail::CompiledPack> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<const detail::CompiledPack> impl_;
+};
+
+}  // namespace v1
+}  // namespace triage

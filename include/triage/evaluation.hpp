@@ -1,0 +1,95 @@
+// The per-ticket context of one run through the engine: keyword hits with spans, entities,
+// the rules that fired and every score given. Later steps read what earlier steps wrote; the
+// diagnosis and its explanations are read off it. Reuse one Evaluation per thread: after the
+// first tickets it stops allocating.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <gsl/span>
+
+#include "triage/entities.hpp"
+#include "triage/matcher.hpp"
+
+namespace triage {
+inline namespace v1 {
+
+class Engine;
+struct Ticket;
+
+/// The text fields that are scanned, in scan order.
+enum class TextField : std::uint8_t { subject, text, error_message };
+inline constexpr std::size_t text_field_count = 3;
+std::string_view to_string(TextField f) noexcept;
+
+struct Hit {
+  std::uint32_t term;  ///< the keyword as the pack wrote it (index into the engine's terms)
+  TextField field;
+  std::uint32_t begin;  ///< byte offsets into that field
+  std::uint32_t end;
+};
+
+/// One score given to a dimension value, by a rule or by another classifier.
+struct Contribution {
+  std::uint16_t dimension;
+  std::uint16_t value;
+  double weight;
+  std::int32_t rule;     ///< index of the rule, or -1
+  std::uint16_t source;  ///< index of the classifier that gave it (0 = rules)
+};
+
+class Evaluation {
+ public:
+  Evaluation() = default;
+
+  const Ticket* ticket() const noexcept { return ticket_; }
+  gsl::span<const Hit> hits() const noexcept { return hits_; }
+  gsl::span<const EntitySpan> entities() const noexcept { return entities_; }
+  gsl::span<const std::uint32_t> fired_rules() const noexcept { return fired_; }
+  gsl::span<const Contribution> contributions() const noexcept { return contributions_; }
+  /// Accumulated score of each value of `dimension`.
+  gsl::span<const double> scores(std::size_t dimension) const noexcept;
+  bool term_hit(std::uint32_t term) const noexcept {
+    return term < term_hit_.size() && term_hit_[term] != 0;
+  }
+  bool regex_hit(std::uint32_t regex) const noexcept {
+    return regex < regex_hit_.size() && regex_hit_[regex] != 0;
+  }
+  /// True when the ticket or an entity found in its text supplies the field.
+  bool supplied(std::string_view field) const;
+
+  /// Adds a score on behalf of the classifier being run. Unknown ids are ignored (and
+  /// reported by `false`); a dimension closed by a final rule takes no more scores.
+  bool add_score(std::string_view dimension, std::string_view value, double weight);
+  void add_score(std::uint16_t dimension, std::uint16_t value, double weight, std::int32_t rule,
+                 std::uint16_t source);
+
+ private:
+  friend class Engine;
+  friend struct EngineAccess;
+  void reset(const Engine& engine, const Ticket& ticket);
+
+  const Engine* engine_ = nullptr;
+  const Ticket* ticket_ = nullptr;
+  std::uint16_t current_source_ = 0;  // the classifier being run (0 = rules)
+  std::vector<Match> matches_;        // scratch for one field
+  std::vector<Hit> hits_;
+  std::vector<EntitySpan> entities_;
+  std::vector<std::uint8_t> term_hit_;
+  std::vector<std::uint32_t> touched_terms_;
+  std::vector<std::uint8_t> rule_seen_;
+  std::vector<std::uint8_t> regex_hit_;
+  std::vector<int> set_scratch_;
+  std::vector<std::uint32_t> candidates_;
+  std::vector<std::uint32_t> fired_;
+  std::vector<double> scores_;  // flat: per dimension, per value
+  std::vector<std::uint32_t> score_offset_;
+  std::vector<std::uint8_t> dimension_closed_;  // a final rule has scored it
+  std::vector<Contribution> contributions_;
+};
+
+}  // namespace v1
+}  // namespace triage

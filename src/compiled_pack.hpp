@@ -1,0 +1,100 @@
+// Internal: the compiled form of a pack that an Engine shares between threads.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include "triage/engine.hpp"
+#include "triage/entities.hpp"
+#include "triage/matcher.hpp"
+
+namespace triage {
+inline namespace v1 {
+namespace detail {
+
+/// Where a field condition reads from: a known ticket field, or a path into pass-through data.
+struct FieldRef {
+  enum class Known : std::uint8_t {
+    extra,
+    id,
+    channel,
+    created_at,
+    text,
+    subject,
+    module,
+    product,
+    version,
+    os,
+    order_id,
+    error_message,
+    occurred_at,
+    frequency,
+    impact,
+    attempted,
+    customer_id,
+    customer_name,
+    customer_tier,
+    customer_tenure,
+    customer_phone,
+    customer_email,
+    customer_extra
+  };
+  Known known = Known::extra;
+  std::vector<std::string> path;  // for extra / customer_extra
+};
+
+struct CNode {
+  Condition::Kind kind;
+  std::vector<std::uint32_t> items;  // child nodes, terms or regexes
+  std::vector<std::string> values;   // accepted values (field_in) or field names (has)
+  FieldRef field;
+  std::string op;
+  double number = 0;
+  bool exists = true;
+};
+
+struct CScore {
+  std::uint16_t dimension, value;
+  double weight;
+};
+
+struct CRule {
+  std::uint32_t pack_index;  // index into Pack::rules
+  std::uint32_t root;        // node
+  std::vector<CScore> scores;
+  std::vector<std::uint32_t> terms;    // keywords that can make it fire (sorted)
+  std::vector<std::uint32_t> regexes;  // expressions it tests
+  bool always_candidate = false;       // could fire with no keyword in the text
+};
+
+struct CompiledPack {
+  Pack pack;
+  std::vector<CNode> nodes;
+  std::vector<CRule> rules;  // evaluation order: priority descending, then pack order
+  std::vector<std::string> terms;
+  std::vector<std::uint32_t> term_rules_begin;  // CSR: term → rules (evaluation indices)
+  std::vector<std::uint32_t> term_rules;
+  std::vector<std::uint32_t> always_rules;
+  Matcher matcher;
+  std::vector<std::unique_ptr<RE2>> regexes;
+  std::unique_ptr<RE2::Set> regex_set;
+  EntityExtractor entities;
+  bool needs_entities = false;
+  std::vector<std::uint32_t> score_offset;  // per dimension, into the flat score array
+  std::size_t value_count = 0;
+  std::vector<std::shared_ptr<const Classifier>> classifiers;
+  std::size_t memory_bytes = 0;
+};
+
+}  // namespace detail
+
+struct EngineAccess {
+  static const detail::CompiledPack& impl(const Engine& e) { return *e.impl_; }
+};
+
+}  // namespace v1
+}  // namespace triage

@@ -1,0 +1,65 @@
+#include "triage/diagnosis.hpp"
+
+#include <boost/json.hpp>
+
+namespace triage {
+inline namespace v1 {
+namespace json = boost::json;
+
+const Label* Diagnosis::label(std::string_view dimension) const noexcept {
+  for (const auto& l : labels) {
+    if (l.dimension == dimension) return &l;
+  }
+  return nullptr;
+}
+
+namespace {
+json::object span_json(const MatchedSpan& s) {
+  return {{"field", s.field}, {"start", s.begin}, {"end", s.end}, {"text", s.text}};
+}
+}  // namespace
+
+json::object to_json(const Diagnosis& d) {
+  json::object o;
+  o["ticket_id"] = d.ticket_id ? json::value(*d.ticket_id) : json::value(nullptr);
+  o["request_id"] = d.request_id;
+  o["pack"] = {{"name", d.pack_name}, {"version", d.pack_version}};
+  json::object labels;
+  for (const auto& l : d.labels) {
+    json::object lo;
+    lo["value"] = l.value ? json::value(*l.value) : json::value(nullptr);
+    lo["confidence"] = l.confidence;
+    json::array ev;
+    for (const auto& e : l.evidence) {
+      json::object eo;
+      eo[e.from_rule ? "rule" : "classifier"] = e.source;
+      eo["weight"] = e.weight;
+      json::array spans;
+      for (const auto& s : e.spans) spans.push_back(span_json(s));
+      eo["spans"] = std::move(spans);
+      ev.push_back(std::move(eo));
+    }
+    lo["evidence"] = std::move(ev);
+    json::array cands;
+    for (const auto& c : l.candidates) cands.push_back({{"value", c.value}, {"score", c.score}});
+    lo["candidates"] = std::move(cands);
+    labels[l.dimension] = std::move(lo);
+  }
+  o["labels"] = std::move(labels);
+  json::array tags;
+  for (const auto& t : d.tags) tags.emplace_back(t);
+  o["tags"] = std::move(tags);
+  json::array ents;
+  for (const auto& e : d.entities) {
+    json::object eo = span_json(e.span);
+    eo.erase("text");
+    eo["type"] = e.type;
+    eo["value"] = e.value;
+    ents.push_back(std::move(eo));
+  }
+  o["entities"] = std::move(ents);
+  return o;
+}
+
+}  // namespace v1
+}  // namespace triage

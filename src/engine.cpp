@@ -1,0 +1,709 @@
+#include "triage/engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <numeric>
+
+#include <boost/date_time/gregorian/gregorian_types.hpp>
+#include <boost/date_time/posix_time/posix_time.hpp>
+
+#include "compiled_pack.hpp"
+#include "json_util.hpp"
+#include "variants.hpp"
+
+namespace triage {
+inline namespace v1 {
+using detail::CNode;
+using detail::CompiledPack;
+using detail::CRule;
+using detail::FieldRef;
+
+namespace {
+
+FieldRef resolve_field(const std::string& path) {
+  static const std::map<std::string, FieldRef::Known, std::less<>> known = {
+      {"id", FieldRef::Known::id},
+      {"channel", FieldRef::Known::channel},
+      {"created_at", FieldRef::Known::created_at},
+      {"text", FieldRef::Known::text},
+      {"subject", FieldRef::Known::subject},
+      {"module", FieldRef::Known::module},
+      {"product", FieldRef::Known::product},
+      {"version", FieldRef::Known::version},
+      {"os", FieldRef::Known::os},
+      {"order_id", FieldRef::Known::order_id},
+      {"error_message", FieldRef::Known::error_message},
+      {"occurred_at", FieldRef::Known::occurred_at},
+      {"frequency", FieldRef::Known::frequency},
+      {"impact", FieldRef::Known::impact},
+      {"attempted", FieldRef::Known::attempted},
+      {"customer.id", FieldRef::Known::customer_id},
+      {"customer.name", FieldRef::Known::customer_name},
+      {"customer.tier", FieldRef::Known::customer_tier},
+      {"customer.tenure", FieldRef::Known::customer_tenure},
+      {"customer.phone", FieldRef::Known::customer_phone},
+      {"customer.email", FieldRef::Known::customer_email},
+  };
+  FieldRef f;
+  if (auto it = known.find(path); it != known.end()) {
+    f.known = it->second;
+    return f;
+  }
+  std::string_view rest = path;
+  f.known = FieldRef::Known::extra;
+  if (rest.substr(0, 9) == "customer.") {
+    f.known = FieldRef::Known::customer_extra;
+    rest.remove_prefix(9);
+  }
+  while (!rest.empty()) {
+    const auto dot = rest.find('.');
+    f.path.emplace_back(rest.substr(0, dot));
+    if (dot == std::string_view::npos) break;
+    rest.remove_prefix(dot + 1);
+  }
+  return f;
+}
+
+// A field's value as a condition sees it: absent, a string, or a number.
+struct FieldValue {
+  bool present = false;
+  std::string_view str;
+  bool is_number = false;
+  double number = 0;
+};
+
+FieldValue from_opt(const std::optional<std::string>& s) {
+  return s ? FieldValue{true, *s} : FieldValue{};
+}
+template <class E>
+FieldValue from_enum(E e) {
+  return e == E{} ? FieldValue{} : FieldValue{true, to_string(e)};
+}
+FieldValue from_json(const boost::json::object& obj, const std::vector<std::string>& path) {
+  const boost::json::value* v = nullptr;
+  const boost::json::object* o = &obj;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (!o) return {};
+    auto it = o->find(path[i]);
+    if (it == o->end()) return {};
+    v = &it->value();
+    o = v->if_object();
+  }
+  if (!v || v->is_null()) return {};
+  FieldValue f;
+  f.present = true;
+  if (v->is_string()) f.str = v->get_string();
+  if (v->is_number()) {
+    f.is_number = true;
+    f.number = v->to_number<double>();
+  } else if (v->is_bool()) {
+    f.str = v->get_bool() ? "true" : "false";
+  }
+  return f;
+}
+
+FieldValue field_value(const Ticket& t, const FieldRef& f) {
+  using K = FieldRef::Known;
+  switch (f.known) {
+    case K::id:
+      return from_opt(t.id);
+    case K::channel:
+      return from_enum(t.channel);
+    case K::created_at:
+      return t.created_at ? FieldValue{true, "set"} : FieldValue{};
+    case K::text:
+      return {true, t.text};
+    case K::subject:
+      return from_opt(t.subject);
+    case K::module:
+      return from_opt(t.module);
+    case K::product:
+      return from_opt(t.product);
+    case K::version:
+      return from_opt(t.version);
+    case K::os:
+      return from_opt(t.os);
+    case K::order_id:
+      return from_opt(t.order_id);
+    case K::error_message:
+      return from_opt(t.error_message);
+    case K::occurred_at:
+      return t.occurred_at ? FieldValue{true, "set"} : FieldValue{};
+    case K::frequency:
+      return from_enum(t.frequency);
+    case K::impact:
+      return from_enum(t.impact);
+    case K::attempted:
+      return t.attempted && !t.attempted->empty() ? FieldValue{true, "set"} : FieldValue{};
+    case K::customer_id:
+      return t.customer ? from_opt(t.customer->id) : FieldValue{};
+    case K::customer_name:
+      return t.customer ? from_opt(t.customer->name) : FieldValue{};
+    case K::customer_tier:
+      return t.customer ? from_enum(t.customer->tier) : FieldValue{};
+    case K::customer_tenure:
+      return t.customer ? from_enum(t.customer->tenure) : FieldValue{};
+    case K::customer_phone:
+      return t.customer ? from_opt(t.customer->phone) : FieldValue{};
+    case K::customer_email:
+      return t.customer ? from_opt(t.customer->email) : FieldValue{};
+    case K::customer_extra:
+      return t.customer ? from_json(t.customer->extra, f.path) : FieldValue{};
+    case K::extra:
+      return from_json(t.extra, f.path);
+  }
+  return {};
+}
+
+std::string_view text_of(const Ticket& t, TextField f) {
+  switch (f) {
+    case TextField::subject:
+      return t.subject ? std::string_view(*t.subject) : std::string_view();
+    case TextField::text:
+      return t.text;
+    case TextField::error_message:
+      return t.error_message ? std::string_view(*t.error_message) : std::string_view();
+  }
+  return {};
+}
+
+// Compiles a condition tree into flat nodes, collecting terms and regexes as it goes.
+class Compiler {
+ public:
+  Compiler(CompiledPack& cp, const EngineOptions& opts) : cp_(cp), opts_(opts) {}
+
+  Result<std::uint32_t> node(const Condition& c, CRule& rule) {
+    CNode n;
+    n.kind = c.kind;
+    switch (c.kind) {
+      case Condition::Kind::all_of:
+      case Condition::Kind::any_of:
+      case Condition::Kind::not_:
+        for (const auto& ch : c.children) {
+          std::uint32_t id;
+          TRIAGE_TRY(id, node(ch, rule));
+          n.items.push_back(id);
+        }
+        break;
+      case Condition::Kind::text_any:
+      case Condition::Kind::text_all:
+      case Condition::Kind::text_none:
+        for (const auto& kw : c.values) {
+          const std::uint32_t t = term(kw);
+          n.items.push_back(t);
+          if (c.kind != Condition::Kind::text_none) rule.terms.push_back(t);
+        }
+        break;
+      case Condition::Kind::regex:
+        for (std::size_t i = 0; i < c.values.size(); ++i) {
+          std::uint32_t r;
+          TRIAGE_TRY(r, regex(c.values[i], c.where + "/" + std::to_string(i), rule));
+          n.items.push_back(r);
+          rule.regexes.push_back(r);
+        }
+        break;
+      case Condition::Kind::has:
+        cp_.needs_entities = true;
+        n.values = c.values;
+        break;
+      case Condition::Kind::field_in:
+        n.values = c.values;
+        n.field = resolve_field(c.field);
+        break;
+      case Condition::Kind::field_exists:
+        n.exists = c.exists;
+        n.field = resolve_field(c.field);
+        break;
+      case Condition::Kind::field_compare:
+        n.op = c.op;
+        n.number = c.number;
+        n.field = resolve_field(c.field);
+        break;
+    }
+    cp_.nodes.push_back(std::move(n));
+    return static_cast<std::uint32_t>(cp_.nodes.size() - 1);
+  }
+
+  std::vector<MatcherPattern> take_patterns() { return std::move(patterns_); }
+
+ private:
+  std::uint32_t term(const std::string& kw) {
+    auto [it, added] = term_ids_.try_emplace(kw, static_cast<std::uint32_t>(cp_.terms.size()));
+    if (!added) return it->second;
+    cp_.terms.push_back(kw);
+    std::string core = kw;
+    const bool open_start = !core.empty() && core.front() == '*';
+    if (open_start) core.erase(0, 1);
+    const bool open_end = !core.empty() && core.back() == '*';
+    if (open_end) core.pop_back();
+    patterns_.push_back({core, it->second, !open_start, !open_end});
+    if (opts_.regional_variants) {
+      for (auto& v : detail::regional_variants(core)) {
+        patterns_.push_back({std::move(v), it->second, !open_start, !open_end});
+      }
+    }
+    return it->second;
+  }
+
+  Result<std::uint32_t> regex(const std::string& re, const std::string& where, const CRule&) {
+    auto [it, added] = regex_ids_.try_emplace(re, static_cast<std::uint32_t>(cp_.regexes.size()));
+    if (!added) return it->second;
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_max_mem(8 << 20);
+    auto compiled = std::make_unique<RE2>(re, o);
+    if (!compiled->ok()) {
+      return make_error(Errc::pack_bad_regex, where,
+                        "regular expression does not compile: " + compiled->error());
+    }
+    if (static_cast<std::size_t>(compiled->ProgramSize()) > opts_.limits.max_regex_program) {
+      return make_error(Errc::pack_limit, where,
+                        "regular expression too large (" + std::to_string(compiled->ProgramSize()) +
+                            " instructions; limit " +
+                            std::to_string(opts_.limits.max_regex_program) + ")");
+    }
+    cp_.regexes.push_back(std::move(compiled));
+    return it->second;
+  }
+
+  CompiledPack& cp_;
+  const EngineOptions& opts_;
+  std::map<std::string, std::uint32_t> term_ids_;
+  std::map<std::string, std::uint32_t> regex_ids_;
+  std::vector<MatcherPattern> patterns_;
+};
+
+// Could the condition hold with no keyword in the text? Then the rule is tested on every ticket.
+bool may_hold_without_terms(const std::vector<CNode>& nodes, std::uint32_t n) {
+  const CNode& c = nodes[n];
+  switch (c.kind) {
+    case Condition::Kind::all_of:
+      return std::all_of(c.items.begin(), c.items.end(),
+                         [&](std::uint32_t k) { return may_hold_without_terms(nodes, k); });
+    case Condition::Kind::any_of:
+      return std::any_of(c.items.begin(), c.items.end(),
+                         [&](std::uint32_t k) { return may_hold_without_terms(nodes, k); });
+    case Condition::Kind::text_any:
+    case Condition::Kind::text_all:
+      return false;
+    default:
+      return true;  // negations, regexes and field tests cannot be ruled out statically
+  }
+}
+
+bool compare(double a, const std::string& op, double b) {
+  if (op == "<") return a < b;
+  if (op == "<=") return a <= b;
+  if (op == ">") return a > b;
+  if (op == ">=") return a >= b;
+  if (op == "==") return a == b;
+  return a != b;
+}
+
+bool holds(const CompiledPack& cp, std::uint32_t n, const Evaluation& ev) {
+  const CNode& c = cp.nodes[n];
+  switch (c.kind) {
+    case Condition::Kind::all_of:
+      for (auto k : c.items) {
+        if (!holds(cp, k, ev)) return false;
+      }
+      return true;
+    case Condition::Kind::any_of:
+      for (auto k : c.items) {
+        if (holds(cp, k, ev)) return true;
+      }
+      return false;
+    case Condition::Kind::not_:
+      return !holds(cp, c.items.front(), ev);
+    case Condition::Kind::text_any:
+      for (auto t : c.items) {
+        if (ev.term_hit(t)) return true;
+      }
+      return false;
+    case Condition::Kind::text_all:
+      for (auto t : c.items) {
+        if (!ev.term_hit(t)) return false;
+      }
+      return true;
+    case Condition::Kind::text_none:
+      for (auto t : c.items) {
+        if (ev.term_hit(t)) return false;
+      }
+      return true;
+    case Condition::Kind::regex:
+      for (auto r : c.items) {
+        if (!ev.regex_hit(r)) return false;
+      }
+      return true;
+    case Condition::Kind::has:
+      for (const auto& f : c.values) {
+        if (!ev.supplied(f)) return false;
+      }
+      return true;
+    case Condition::Kind::field_in: {
+      const FieldValue v = field_value(*ev.ticket(), c.field);
+      if (!v.present) return false;
+      for (const auto& want : c.values) {
+        if (v.is_number ? (std::strtod(want.c_str(), nullptr) == v.number) : (want == v.str)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    case Condition::Kind::field_exists:
+      return field_value(*ev.ticket(), c.field).present == c.exists;
+    case Condition::Kind::field_compare: {
+      const FieldValue v = field_value(*ev.ticket(), c.field);
+      if (!v.present) return false;
+      double x = v.number;
+      if (!v.is_number) {
+        char* end = nullptr;
+        const std::string s(v.str);
+        x = std::strtod(s.c_str(), &end);
+        if (end == s.c_str()) return false;
+      }
+      return compare(x, c.op, c.number);
+    }
+  }
+  return false;
+}
+
+double round3(double x) {
+  return std::round(x * 1000.0) / 1000.0;
+}
+
+}  // namespace
+
+Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
+  auto cp = std::make_shared<CompiledPack>();
+  cp->pack = pack;
+  cp->classifiers = options.classifiers;
+  for (const auto& c : cp->classifiers) {
+    if (!c) return make_error(Errc::invalid_argument, "classifiers", "null classifier");
+  }
+  if (pack.rules.size() > options.limits.max_rules) {
+    return make_error(Errc::pack_limit, "/rules", "too many rules");
+  }
+  // Dimensions → flat score layout.
+  for (const auto& d : pack.dimensions) {
+    cp->score_offset.push_back(static_cast<std::uint32_t>(cp->value_count));
+    cp->value_count += d.values.size();
+  }
+  if (pack.dimensions.size() > 0xFFFF)
+    return make_error(Errc::pack_limit, "/dimensions", "too many");
+  auto dim_index = [&](const std::string& id) {
+    for (std::size_t i = 0; i < pack.dimensions.size(); ++i) {
+      if (pack.dimensions[i].id == id) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  // Rules, in evaluation order.
+  std::vector<std::uint32_t> order(pack.rules.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return pack.rules[a].priority > pack.rules[b].priority;
+  });
+  Compiler compiler(*cp, options);
+  for (std::uint32_t idx : order) {
+    const Rule& r = pack.rules[idx];
+    CRule cr;
+    cr.pack_index = idx;
+    TRIAGE_TRY(cr.root, compiler.node(r.when, cr));
+    for (const auto& s : r.scores) {
+      const int d = dim_index(s.dimension);
+      if (d < 0) {
+        return make_error(Errc::pack_unknown_reference, r.where,
+                          "unknown dimension \"" + s.dimension + "\" in rule " + r.id);
+      }
+      const auto& vals = pack.dimensions[static_cast<std::size_t>(d)].values;
+      auto v = std::find_if(vals.begin(), vals.end(), [&](auto& x) { return x.id == s.value; });
+      if (v == vals.end()) {
+        return make_error(Errc::pack_unknown_reference, r.where,
+                          "unknown value \"" + s.value + "\" in rule " + r.id);
+      }
+      cr.scores.push_back(
+          {static_cast<std::uint16_t>(d), static_cast<std::uint16_t>(v - vals.begin()), s.weight});
+    }
+    std::sort(cr.terms.begin(), cr.terms.end());
+    cr.terms.erase(std::unique(cr.terms.begin(), cr.terms.end()), cr.terms.end());
+    cr.always_candidate = may_hold_without_terms(cp->nodes, cr.root);
+    cp->rules.push_back(std::move(cr));
+  }
+  // Keyword automaton.
+  auto patterns = compiler.take_patterns();
+  auto matcher = Matcher::compile(patterns);
+  if (!matcher) return matcher.error();
+  cp->matcher = std::move(*matcher);
+  // term → rules (CSR), and the rules tested on every ticket.
+  std::vector<std::uint32_t> counts(cp->terms.size() + 1, 0);
+  for (const auto& r : cp->rules) {
+    for (auto t : r.terms) ++counts[t + 1];
+  }
+  std::partial_sum(counts.begin(), counts.end(), counts.begin());
+  cp->term_rules_begin = counts;
+  cp->term_rules.resize(counts.back());
+  for (std::uint32_t ri = 0; ri < cp->rules.size(); ++ri) {
+    for (auto t : cp->rules[ri].terms) cp->term_rules[counts[t]++] = ri;
+    if (cp->rules[ri].always_candidate) cp->always_rules.push_back(ri);
+  }
+  // One pass of RE2::Set tells which expressions match; single expressions only give spans.
+  if (!cp->regexes.empty()) {
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_max_mem(64 << 20);
+    cp->regex_set = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
+    for (const auto& re : cp->regexes) {
+      std::string err;
+      if (cp->regex_set->Add(re->pattern(), &err) < 0) {
+        return make_error(Errc::pack_bad_regex, "/rules",
+                          "regular expression \"" + re->pattern() + "\": " + err);
+      }
+    }
+    if (!cp->regex_set->Compile()) {
+      return make_error(Errc::pack_limit, "/rules",
+                        "regular expressions exceed RE2's memory budget");
+    }
+  }
+  cp->memory_bytes = cp->matcher.memory_bytes() + cp->nodes.size() * sizeof(CNode) +
+                     cp->rules.size() * sizeof(CRule) + cp->term_rules.size() * 4;
+  return Engine(std::move(cp));
+}
+
+Result<Engine> Engine::from_json(std::string_view pack_json, const EngineOptions& options) {
+  auto pack = parse_pack(pack_json, options.limits);
+  if (!pack) return pack.error();
+  return compile(*pack, options);
+}
+
+const Engine& Engine::builtin() {
+  static const Engine engine = [] {
+    auto e = from_json(default_pack_json());
+    if (!e) {  // the built-in pack is tested on every build; reaching this is a packaging bug
+      std::fprintf(stderr, "triage: built-in pack does not compile: %s\n",
+                   e.error().message.c_str());
+      std::abort();
+    }
+    return *e;
+  }();
+  return engine;
+}
+
+const Pack& Engine::pack() const noexcept {
+  return impl_->pack;
+}
+
+EngineStats Engine::stats() const noexcept {
+  EngineStats s;
+  s.rules = impl_->rules.size();
+  s.terms = impl_->terms.size();
+  s.patterns = impl_->matcher.pattern_count();
+  s.states = impl_->matcher.state_count();
+  s.regexes = impl_->regexes.size();
+  s.memory_bytes = impl_->memory_bytes;
+  return s;
+}
+
+std::optional<std::uint16_t> Engine::dimension_index(std::string_view id) const noexcept {
+  const auto& dims = impl_->pack.dimensions;
+  for (std::size_t i = 0; i < dims.size(); ++i) {
+    if (dims[i].id == id) return static_cast<std::uint16_t>(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view Engine::term(std::uint32_t index) const noexcept {
+  return index < impl_->terms.size() ? std::string_view(impl_->terms[index]) : std::string_view();
+}
+
+void Engine::evaluate(const Ticket& ticket, Evaluation& ev) const {
+  const CompiledPack& cp = *impl_;
+  ev.reset(*this, ticket);
+  // 1. Scan every text field once.
+  for (std::size_t f = 0; f < text_field_count; ++f) {
+    const auto field = static_cast<TextField>(f);
+    const std::string_view text = text_of(ticket, field);
+    if (text.empty()) continue;
+    ev.matches_.clear();
+    cp.matcher.scan(text, ev.matches_);
+    for (const Match& m : ev.matches_) {
+      ev.hits_.push_back({m.id, field, m.begin, m.end});
+      if (ev.term_hit_[m.id]) continue;
+      ev.term_hit_[m.id] = 1;
+      ev.touched_terms_.push_back(m.id);
+      for (auto i = cp.term_rules_begin[m.id]; i != cp.term_rules_begin[m.id + 1]; ++i) {
+        const auto r = cp.term_rules[i];
+        if (!ev.rule_seen_[r]) {
+          ev.rule_seen_[r] = 1;
+          ev.candidates_.push_back(r);
+        }
+      }
+    }
+    if (cp.needs_entities) {
+      cp.entities.extract(text, static_cast<std::uint8_t>(f), ev.entities_, ev.set_scratch_);
+    }
+    if (cp.regex_set) {
+      ev.set_scratch_.clear();
+      if (cp.regex_set->Match(text, &ev.set_scratch_)) {
+        for (int r : ev.set_scratch_) ev.regex_hit_[static_cast<std::size_t>(r)] = 1;
+      }
+    }
+  }
+  for (auto r : cp.always_rules) {
+    if (!ev.rule_seen_[r]) {
+      ev.rule_seen_[r] = 1;
+      ev.candidates_.push_back(r);
+    }
+  }
+  // 2. Test candidates in priority order; score what fires.
+  std::sort(ev.candidates_.begin(), ev.candidates_.end());
+  for (auto ri : ev.candidates_) {
+    const CRule& r = cp.rules[ri];
+    if (!holds(cp, r.root, ev)) continue;
+    ev.fired_.push_back(ri);
+    bool scored = false;
+    for (const auto& s : r.scores) {
+      if (ev.dimension_closed_[s.dimension]) continue;
+      ev.add_score(s.dimension, s.value, s.weight, static_cast<std::int32_t>(ri), 0);
+      scored = true;
+    }
+    if (scored && cp.pack.rules[r.pack_index].final) {
+      for (const auto& s : r.scores) ev.dimension_closed_[s.dimension] = 1;
+    }
+  }
+  // 3. Host classifiers.
+  for (std::size_t i = 0; i < cp.classifiers.size(); ++i) {
+    ev.current_source_ = static_cast<std::uint16_t>(i + 1);
+    cp.classifiers[i]->classify(ticket, ev);
+  }
+  ev.current_source_ = 0;
+}
+
+std::optional<std::uint16_t> Engine::decide(const Evaluation& ev, std::size_t dimension,
+                                            double* confidence) const {
+  const auto& dim = impl_->pack.dimensions[dimension];
+  const auto scores = ev.scores(dimension);
+  double top = 0, second = 0, positive = 0;
+  std::optional<std::uint16_t> best;
+  for (std::size_t v = 0; v < scores.size(); ++v) {
+    if (scores[v] <= 0) continue;
+    positive += scores[v];
+    if (!best || scores[v] > top) {
+      second = top;
+      top = scores[v];
+      best = static_cast<std::uint16_t>(v);
+    } else if (scores[v] > second) {
+      second = scores[v];
+    }
+  }
+  const double conf = best ? top / (positive + impl_->pack.settings.smoothing) : 0.0;
+  if (confidence) *confidence = round3(conf);
+  if (!best) return std::nullopt;
+  // A tie, or too little evidence: say so rather than guess.
+  if (second >= top || conf < dim.min_confidence) return std::nullopt;
+  return best;
+}
+
+Diagnosis Engine::diagnose(const Ticket& ticket, const DiagnoseOptions& opts) const {
+  Evaluation ev;
+  return diagnose(ticket, ev, opts);
+}
+
+Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
+                           const DiagnoseOptions& opts) const {
+  namespace pt = boost::posix_time;
+  const CompiledPack& cp = *impl_;
+  evaluate(ticket, ev);
+  if (!cp.needs_entities) {  // the diagnosis always reports entities
+    for (std::size_t f = 0; f < text_field_count; ++f) {
+      const std::string_view text = text_of(ticket, static_cast<TextField>(f));
+      cp.entities.extract(text, static_cast<std::uint8_t>(f), ev.entities_, ev.set_scratch_);
+    }
+  }
+  Diagnosis d;
+  d.ticket_id = ticket.id;
+  d.pack_name = cp.pack.name;
+  d.pack_version = cp.pack.version;
+  // Request numbers use the help desk's day (Asia/Shanghai, UTC+8, until calendars land).
+  constexpr int kDeskOffsetMinutes = 8 * 60;
+  const pt::ptime created = ticket.created_at ? ticket.created_at->utc
+                            : opts.now        ? *opts.now
+                                              : pt::second_clock::universal_time();
+  const auto day = (created + pt::minutes(kDeskOffsetMinutes)).date();
+  d.request_id = opts.request_ids ? opts.request_ids->next(day, ticket.channel)
+                                  : format_request_id(day, ticket.channel, 1);
+
+  auto span_of = [&](TextField f, std::uint32_t b, std::uint32_t e) {
+    const std::string_view text = text_of(ticket, f);
+    return MatchedSpan{std::string(to_string(f)), b, e, std::string(text.substr(b, e - b))};
+  };
+  auto evidence_of = [&](const Contribution& c) {
+    Evidence e;
+    e.weight = c.weight;
+    if (c.rule < 0) {
+      e.source = std::string(cp.classifiers[c.source - 1u]->name());
+      e.from_rule = false;
+      return e;
+    }
+    const CRule& r = cp.rules[static_cast<std::size_t>(c.rule)];
+    e.source = cp.pack.rules[r.pack_index].id;
+    for (const Hit& h : ev.hits()) {
+      if (std::binary_search(r.terms.begin(), r.terms.end(), h.term)) {
+        e.spans.push_back(span_of(h.field, h.begin, h.end));
+      }
+    }
+    for (auto ri : r.regexes) {
+      for (std::size_t f = 0; f < text_field_count; ++f) {
+        const std::string_view text = text_of(ticket, static_cast<TextField>(f));
+        re2::StringPiece m;
+        if (!text.empty() && cp.regexes[ri]->Match(text, 0, text.size(), RE2::UNANCHORED, &m, 1)) {
+          const auto b = static_cast<std::uint32_t>(m.data() - text.data());
+          e.spans.push_back(
+              span_of(static_cast<TextField>(f), b, b + static_cast<std::uint32_t>(m.size())));
+        }
+      }
+    }
+    return e;
+  };
+
+  for (std::size_t di = 0; di < cp.pack.dimensions.size(); ++di) {
+    const auto& dim = cp.pack.dimensions[di];
+    Label l;
+    l.dimension = dim.id;
+    const auto best = decide(ev, di, &l.confidence);
+    const auto scores = ev.scores(di);
+    for (std::size_t v = 0; v < scores.size(); ++v) {
+      if (scores[v] > 0) l.candidates.push_back({dim.values[v].id, round3(scores[v])});
+    }
+    std::stable_sort(l.candidates.begin(), l.candidates.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+    if (best) {
+      l.value = dim.values[*best].id;
+    } else if (l.candidates.empty() && dim.fallback) {
+      l.value = dim.fallback;
+      l.confidence = 0;
+    }
+    for (const auto& c : ev.contributions()) {
+      if (c.dimension != di) continue;
+      if (best && c.value != *best) continue;
+      l.evidence.push_back(evidence_of(c));
+    }
+    d.labels.push_back(std::move(l));
+  }
+  for (auto ri : ev.fired_rules()) {
+    for (const auto& t : cp.pack.rules[cp.rules[ri].pack_index].tags) {
+      if (std::find(d.tags.begin(), d.tags.end(), t) == d.tags.end()) d.tags.push_back(t);
+    }
+  }
+  for (const auto& e : ev.entities()) {
+    const auto f = static_cast<TextField>(e.field);
+    auto span = span_of(f, e.begin, e.end);
+    d.entities.push_back({std::string(to_string(e.kind)), span.text, std::move(span)});
+  }
+  return d;
+}
+
+}  // namespace v1
+}  // namespace triage

@@ -1,0 +1,270 @@
+#include "triage/engine.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <thread>
+
+#include <boost/date_time/posix_time/posix_time.hpp>
+#include <boost/json.hpp>
+
+#include "test_util.hpp"
+
+// Counts heap allocations while `g_counting` is set (the hot path must not allocate).
+namespace {
+std::atomic<bool> g_counting{false};
+std::atomic<long> g_allocations{0};
+}  // namespace
+void* operator new(std::size_t n) {
+  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1);
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+
+using namespace triage;
+
+namespace {
+const Engine& mini() {
+  static const Engine e = *Engine::from_json(test::read_file(TRIAGE_TEST_DATA "/mini_pack.json"));
+  return e;
+}
+Diagnosis run(const std::string& json, const Engine& e = mini()) {
+  auto t = parse_ticket(json);
+  EXPECT_TRUE(t) << json;
+  return e.diagnose(*t);
+}
+std::optional<std::string> value(const Diagnosis& d, std::string_view dim) {
+  return d.label(dim)->value;
+}
+}  // namespace
+
+TEST(Engine, ScoresTheValueTheKeywordsPointTo) {
+  auto d = run(R"({"id": "1", "text": "APP一直闪退"})");
+  EXPECT_EQ(d.ticket_id, "1");
+  EXPECT_EQ(d.pack_name, "mini");
+  EXPECT_EQ(value(d, "problem_type"), "system_failure");
+  const Label& l = *d.label("problem_type");
+  EXPECT_DOUBLE_EQ(l.confidence, 0.75);  // 3 / (3 + smoothing 1)
+  ASSERT_EQ(l.evidence.size(), 1u);
+  EXPECT_EQ(l.evidence[0].source, "crash");
+  ASSERT_EQ(l.evidence[0].spans.size(), 1u);
+  EXPECT_EQ(l.evidence[0].spans[0].field, "text");
+  EXPECT_EQ(l.evidence[0].spans[0].begin, 9u);
+  EXPECT_EQ(l.evidence[0].spans[0].text, "闪退");
+  EXPECT_EQ(d.tags, std::vector<std::string>{"crash"});
+}
+
+TEST(Engine, MatchesTraditionalFullWidthAndUpperCaseText) {
+  EXPECT_EQ(value(run(R"({"text": "一直閃退"})"), "problem_type"), "system_failure");
+  EXPECT_EQ(value(run(R"({"text": "It CRASHES on start"})"), "problem_type"), "system_failure");
+  EXPECT_EQ(value(run(R"({"text": "訂單呢"})"), "scenario"), "order");
+  EXPECT_EQ(value(run(R"({"text": "ＯＲＤＥＲ missing"})"), "scenario"), "order");
+}
+
+TEST(Engine, SubjectAndErrorMessageAreScannedToo) {
+  auto d = run(R"({"text": "see subject", "subject": "crash on login"})");
+  EXPECT_EQ(value(d, "problem_type"), "system_failure");
+  EXPECT_EQ(d.label("problem_type")->evidence[0].spans[0].field, "subject");
+}
+
+TEST(Engine, AFinalRuleOfHigherPriorityClosesTheDimension) {
+  // refund.stuck (priority 10, final) wins although refund.any scores more.
+  auto d = run(R"({"text": "退款一周了还没到"})");
+  EXPECT_EQ(value(d, "problem_type"), "service_process");
+  EXPECT_EQ(d.label("problem_type")->candidates.size(), 1u);
+  // Without the second keyword only refund.any fires.
+  EXPECT_EQ(value(run(R"({"text": "我要退款"})"), "problem_type"), "product_function");
+}
+
+TEST(Engine, TextNoneVetoesARule) {
+  EXPECT_EQ(value(run(R"({"text": "这个不是订单的问题"})"), "scenario"), "other");
+}
+
+TEST(Engine, FallbackValuesCarryZeroConfidence) {
+  auto d = run(R"({"text": "你好"})");
+  EXPECT_EQ(value(d, "scenario"), "other");
+  EXPECT_EQ(d.label("scenario")->confidence, 0);
+  EXPECT_TRUE(d.label("scenario")->evidence.empty());
+  EXPECT_FALSE(value(d, "problem_type"));  // no fallback: abstains
+}
+
+TEST(Engine, WeakOrTiedEvidenceAbstainsAndListsCandidates) {
+  // demand needs 0.5; one hit of weight 2 gives 2/3.
+  EXPECT_EQ(value(run(R"({"text": "要求赔偿"})"), "demand"), "compensation");
+  // crash (3) vs refund.any (5 for product_function) → 5/9 = 0.556 ≥ 0.3: decided.
+  auto d = run(R"({"text": "闪退了 我要退款"})");
+  EXPECT_EQ(value(d, "problem_type"), "product_function");
+  EXPECT_EQ(d.label("problem_type")->candidates.size(), 2u);
+  // A tie is not a decision.
+  auto tie = Engine::from_json(R"({"schema":1,"name":"t","version":"1",
+    "dimensions":[{"id":"d","values":["a","b"]}],
+    "rules":[{"id":"ra","when":{"text_any":["x"]},"then":{"score":{"d":{"a":1}}}},
+             {"id":"rb","when":{"text_any":["y"]},"then":{"score":{"d":{"b":1}}}}]})");
+  ASSERT_TRUE(tie);
+  auto td = run(R"({"text": "x y"})", *tie);
+  EXPECT_FALSE(value(td, "d"));
+  EXPECT_EQ(td.label("d")->candidates.size(), 2u);
+  EXPECT_EQ(td.label("d")->evidence.size(), 2u);
+}
+
+TEST(Engine, EntitiesCountAsSuppliedFields) {
+  auto with_entity =
+      run(R"({"text": "订单 2026112012345678 没收到", "customer": {"tier": "vip"}})");
+  EXPECT_NE(std::find(with_entity.tags.begin(), with_entity.tags.end(), "vip_order"),
+            with_entity.tags.end());
+  auto with_field = run(R"({"text": "没收到", "order_id": "X1", "customer": {"tier": "vip"}})");
+  EXPECT_EQ(with_field.tags, std::vector<std::string>{"vip_order"});
+  auto neither = run(R"({"text": "没收到", "customer": {"tier": "vip"}})");
+  EXPECT_TRUE(neither.tags.empty());
+  ASSERT_EQ(with_entity.entities.size(), 1u);
+  EXPECT_EQ(with_entity.entities[0].type, "order_id");
+  EXPECT_EQ(with_entity.entities[0].value, "2026112012345678");
+}
+
+TEST(Engine, RegexConditionsGiveSpans) {
+  auto d = run(R"({"text": "I want COMPENSATION now"})");
+  EXPECT_EQ(value(d, "demand"), "compensation");
+  const auto& ev = d.label("demand")->evidence;
+  ASSERT_EQ(ev.size(), 1u);
+  ASSERT_EQ(ev[0].spans.size(), 1u);
+  EXPECT_EQ(ev[0].spans[0].text, "COMPENSATION");
+}
+
+TEST(Engine, FieldConditionsReadKnownAndPassThroughFields) {
+  EXPECT_EQ(run(R"({"text": "x", "crm": {"queue": 5}})").tags,
+            std::vector<std::string>{"busy_queue"});
+  EXPECT_TRUE(run(R"({"text": "x", "crm": {"queue": 2}})").tags.empty());
+  EXPECT_TRUE(run(R"({"text": "x", "impact": "many", "crm": {"queue": 5}})").tags.empty());
+  EXPECT_EQ(value(run(R"({"text": "x", "module": "收银台"})"), "scenario"), "payment_refund");
+}
+
+TEST(Engine, BadRegexesAreCompileErrorsNamingTheRule) {
+  auto e = Engine::from_json(R"({"schema":1,"name":"t","version":"1",
+    "dimensions":[{"id":"d","values":["a"]}],
+    "rules":[{"id":"r","when":{"regex":["ok", "(unclosed"]},"then":{"score":{"d":{"a":1}}}}]})");
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().code, Errc::pack_bad_regex);
+  EXPECT_EQ(e.error().where, "/rules/0/when/regex/1");
+}
+
+TEST(Engine, PathologicalRegexesRunInLinearTime) {
+  auto e = Engine::from_json(R"({"schema":1,"name":"t","version":"1",
+    "dimensions":[{"id":"d","values":["a"]}],
+    "rules":[{"id":"r","when":{"regex":"(a+)+$"},"then":{"score":{"d":{"a":1}}}}]})");
+  ASSERT_TRUE(e);
+  Ticket t;
+  t.text = std::string(100000, 'a') + "!";
+  auto d = e->diagnose(t);  // a backtracking engine would never return
+  EXPECT_FALSE(d.label("d")->value);
+}
+
+class Echo : public Classifier {
+ public:
+  std::string_view name() const noexcept override { return "echo"; }
+  void classify(const Ticket& t, Evaluation& ev) const override {
+    if (t.text.find("payment") != std::string::npos) {
+      ev.add_score("scenario", "payment_refund", 4.0);
+    }
+    EXPECT_FALSE(ev.add_score("scenario", "no_such_value", 1.0));
+  }
+};
+
+TEST(Engine, HostClassifiersAddTheirScores) {
+  EngineOptions opts;
+  opts.classifiers.push_back(std::make_shared<Echo>());
+  auto e = Engine::from_json(test::read_file(TRIAGE_TEST_DATA "/mini_pack.json"), opts);
+  ASSERT_TRUE(e);
+  auto d = run(R"({"text": "payment order"})", *e);
+  EXPECT_EQ(value(d, "scenario"), "payment_refund");
+  bool saw = false;
+  for (const auto& ev : d.label("scenario")->evidence)
+    saw |= (ev.source == "echo" && !ev.from_rule);
+  EXPECT_TRUE(saw);
+}
+
+TEST(Engine, EvaluatingAWarmTicketDoesNotAllocate) {
+  // Keyword, field and composite conditions: the whole path is ours and allocation-free.
+  // (Regular expressions and entity look-ups run inside RE2, which may allocate.)
+  auto e = Engine::from_json(R"({"schema":1,"name":"t","version":"1",
+    "dimensions":[{"id":"d","values":["a","b"]}],
+    "rules":[{"id":"r1","when":{"text_any":["闪退","crash*"],"text_none":["不是"]},"then":{"score":{"d":{"a":2}}}},
+             {"id":"r2","priority":5,"final":true,"when":{"all_of":[{"text_any":["退款"]},{"tier":"vip"}]},"then":{"score":{"d":{"b":1}},"tags":["t"]}},
+             {"id":"r3","when":{"fields":[{"field":"crm.queue","op":">","value":3}]},"then":{"score":{"d":{"a":1}}}}]})");
+  ASSERT_TRUE(e) << e.error().message;
+  auto t = parse_ticket(R"({"text": "APP一直闪退 crashes，订单 2026112012345678 退款还没到",
+                           "subject": "crash", "customer": {"tier": "vip"}, "crm": {"queue": 4}})");
+  ASSERT_TRUE(t);
+  Evaluation ev;
+  e->evaluate(*t, ev);  // warm-up sizes the buffers
+  g_allocations = 0;
+  g_counting = true;
+  for (int i = 0; i < 100; ++i) e->evaluate(*t, ev);
+  g_counting = false;
+  EXPECT_EQ(g_allocations.load(), 0);
+  EXPECT_EQ(ev.fired_rules().size(), 3u);
+}
+
+TEST(Engine, ManyThreadsShareOneEngineAndAgree) {
+  const auto lines = test::read_lines(TRIAGE_SOURCE_DIR "/examples/tickets.jsonl");
+  ASSERT_FALSE(lines.empty());
+  const Engine& e = Engine::builtin();
+  DiagnoseOptions opts;
+  opts.now = boost::posix_time::time_from_string("2026-11-23 02:00:00");
+  std::vector<std::string> expected;
+  for (const auto& l : lines) {
+    expected.push_back(boost::json::serialize(to_json(e.diagnose(*parse_ticket(l), opts))));
+  }
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      Evaluation ev;
+      for (int round = 0; round < 5; ++round) {
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+          auto d = e.diagnose(*parse_ticket(lines[i]), ev, opts);
+          if (boost::json::serialize(to_json(d)) != expected[i]) ++mismatches;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
+
+TEST(Engine, RepeatedCallsGiveTheSameAnswer) {
+  // A stale per-ticket buffer is the classic rules-engine bug: alternate two tickets.
+  auto a = parse_ticket(R"({"text": "闪退 订单"})");
+  auto b = parse_ticket(R"({"text": "我要退款"})");
+  Evaluation ev;
+  const auto da = boost::json::serialize(to_json(mini().diagnose(*a, ev)));
+  const auto db = boost::json::serialize(to_json(mini().diagnose(*b, ev)));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(boost::json::serialize(to_json(mini().diagnose(*a, ev))), da);
+    EXPECT_EQ(boost::json::serialize(to_json(mini().diagnose(*b, ev))), db);
+  }
+  // An Evaluation moves between engines safely.
+  EXPECT_EQ(boost::json::serialize(to_json(Engine::builtin().diagnose(*a, ev))),
+            boost::json::serialize(to_json(Engine::builtin().diagnose(*a))));
+  EXPECT_EQ(boost::json::serialize(to_json(mini().diagnose(*a, ev))), da);
+}
+
+TEST(Engine, RequestNumbersComeFromTheHostsGenerator) {
+  RequestIdGenerator ids;
+  DiagnoseOptions opts;
+  opts.request_ids = &ids;
+  auto t =
+      parse_ticket(R"({"text": "x", "channel": "chat", "created_at": "2026-11-20T23:30:00Z"})");
+  EXPECT_EQ(mini().diagnose(*t, opts).request_id, "20261121-ONL-001");  // 07:30 in Shanghai
+  EXPECT_EQ(mini().diagnose(*t, opts).request_id, "20261121-ONL-002");
+  auto no_time = parse_ticket(R"({"text": "x", "channel": "phone"})");
+  opts.now = boost::posix_time::time_from_string("2026-11-20 01:00:00");
+  EXPECT_EQ(mini().diagnose(*no_time, opts).request_id, "20261120-TEL-001");
+}

@@ -1,0 +1,21 @@
+// The subcommands of `triage`, one function each; main.cpp only wires them to CLI11.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace triage::cli {
+
+// Exit statuses shared by every command.
+inline constexpr int kOk = 0;          // everything succeeded
+inline constexpr int kSomeFailed = 1;  // some input lines failed (each answered by an error line)
+inline constexpr int kUsage = 2;       // bad arguments, or a pack/input that cannot be used at all
+
+struct DiagnoseArgs {
+  std::optional<std::string> pack;  // pack file; the built-in pack when absent
+  std::optional<std::string> now;   // ISO-8601 "now" for tickets without created_at
+  std::string input = "-";
+};
+int diagnose(const DiagnoseArgs& args);
+
+}  // namespace triage::cli

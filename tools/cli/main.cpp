@@ -1,0 +1,31 @@
+// `triage`: the command ops teams use to run and maintain rule packs.
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "triage/version.hpp"
+
+int main(int argc, char** argv) {
+  using namespace triage::cli;
+  CLI::App app{"triage: diagnose customer-service tickets with a rule pack"};
+  app.set_version_flag("--version", std::string("triage ") + TRIAGE_VERSION_STRING);
+  app.require_subcommand(1);
+
+  DiagnoseArgs d;
+  auto* diag = app.add_subcommand(
+      "diagnose",
+      "Diagnose JSONL tickets (one per line) and write one JSONL diagnosis per input line.\n"
+      "A line that fails becomes {\"line\": N, \"error\": {...}} and is reported on stderr.\n"
+      "Exit status: 0 all lines succeeded, 1 some failed, 2 usage or pack error.");
+  diag->add_option("--pack", d.pack, "Rule pack JSON file (default: the built-in pack)");
+  diag->add_option("--now", d.now, "ISO-8601 instant used as now for tickets without created_at");
+  diag->add_option("input", d.input, "JSONL file, or - for standard input")->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : kUsage;
+  }
+  if (diag->parsed()) return diagnose(d);
+  return kUsage;
+}
