@@ -49,6 +49,7 @@ struct FieldRef {
 
 struct CNode {
   Condition::Kind kind;
+  std::uint16_t dimension = 0;       // label_in
   std::vector<std::uint32_t> items;  // child nodes, terms or regexes
   std::vector<std::string> values;   // accepted values (field_in) or field names (has)
   FieldRef field;
@@ -71,6 +72,16 @@ struct CRule {
   bool always_candidate = false;       // could fire with no keyword in the text
 };
 
+struct CUrgencyRule {
+  std::uint32_t index;  // into Pack::urgency.rules
+  std::uint32_t root;
+};
+
+struct CRouteRule {
+  std::uint32_t index;  // into Pack::routing->rules
+  std::uint32_t root;
+};
+
 struct CompiledPack {
   Pack pack;
   std::vector<CNode> nodes;
@@ -79,6 +90,11 @@ struct CompiledPack {
   std::vector<std::uint32_t> term_rules_begin;  // CSR: term → rules (evaluation indices)
   std::vector<std::uint32_t> term_rules;
   std::vector<std::uint32_t> always_rules;
+  std::vector<CUrgencyRule> urgency_rules;   // priority descending, then pack order
+  std::vector<CRouteRule> route_rules;       // priority descending, then pack order
+  std::vector<std::int32_t> group_of_value;  // routing group index per value of the group dimension
+  std::vector<std::string> groups;           // distinct group names
+  std::int32_t group_dimension = -1;
   Matcher matcher;
   std::vector<std::unique_ptr<RE2>> regexes;
   std::unique_ptr<RE2::Set> regex_set;

@@ -58,6 +58,28 @@ json::object to_json(const Diagnosis& d) {
     ents.push_back(std::move(eo));
   }
   o["entities"] = std::move(ents);
+  o["language"] = d.language;
+  if (d.urgency) o["urgency"] = *d.urgency;
+  if (d.route) {
+    const Route& r = *d.route;
+    json::array assisting;
+    for (const auto& a : r.assisting) assisting.emplace_back(a);
+    json::object ro{{"primary", r.primary},
+                    {"assisting", std::move(assisting)},
+                    {"coordinator", r.coordinator ? json::value(*r.coordinator) : json::value()},
+                    {"group", r.group},
+                    {"rule", r.rule},
+                    {"router", r.router}};
+    if (r.agent) ro["agent"] = *r.agent;
+    o["route"] = std::move(ro);
+  }
+  if (d.urgency || d.route) {
+    json::array ex;
+    for (const auto& e : d.explain) {
+      ex.push_back({{"step", e.step}, {"rule", e.rule}, {"effect", e.effect}, {"why", e.why}});
+    }
+    o["explain"] = std::move(ex);
+  }
   return o;
 }
 

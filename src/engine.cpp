@@ -11,7 +11,10 @@
 #include <boost/date_time/posix_time/posix_time.hpp>
 
 #include "compiled_pack.hpp"
+#include "conditions.hpp"
 #include "json_util.hpp"
+#include "stage2.hpp"
+#include "triage/language.hpp"
 #include "variants.hpp"
 
 namespace triage {
@@ -20,143 +23,10 @@ using detail::CNode;
 using detail::CompiledPack;
 using detail::CRule;
 using detail::FieldRef;
+using detail::holds;
+using detail::resolve_field;
 
 namespace {
-
-FieldRef resolve_field(const std::string& path) {
-  static const std::map<std::string, FieldRef::Known, std::less<>> known = {
-      {"id", FieldRef::Known::id},
-      {"channel", FieldRef::Known::channel},
-      {"created_at", FieldRef::Known::created_at},
-      {"text", FieldRef::Known::text},
-      {"subject", FieldRef::Known::subject},
-      {"module", FieldRef::Known::module},
-      {"product", FieldRef::Known::product},
-      {"version", FieldRef::Known::version},
-      {"os", FieldRef::Known::os},
-      {"order_id", FieldRef::Known::order_id},
-      {"error_message", FieldRef::Known::error_message},
-      {"occurred_at", FieldRef::Known::occurred_at},
-      {"frequency", FieldRef::Known::frequency},
-      {"impact", FieldRef::Known::impact},
-      {"attempted", FieldRef::Known::attempted},
-      {"customer.id", FieldRef::Known::customer_id},
-      {"customer.name", FieldRef::Known::customer_name},
-      {"customer.tier", FieldRef::Known::customer_tier},
-      {"customer.tenure", FieldRef::Known::customer_tenure},
-      {"customer.phone", FieldRef::Known::customer_phone},
-      {"customer.email", FieldRef::Known::customer_email},
-  };
-  FieldRef f;
-  if (auto it = known.find(path); it != known.end()) {
-    f.known = it->second;
-    return f;
-  }
-  std::string_view rest = path;
-  f.known = FieldRef::Known::extra;
-  if (rest.substr(0, 9) == "customer.") {
-    f.known = FieldRef::Known::customer_extra;
-    rest.remove_prefix(9);
-  }
-  while (!rest.empty()) {
-    const auto dot = rest.find('.');
-    f.path.emplace_back(rest.substr(0, dot));
-    if (dot == std::string_view::npos) break;
-    rest.remove_prefix(dot + 1);
-  }
-  return f;
-}
-
-// A field's value as a condition sees it: absent, a string, or a number.
-struct FieldValue {
-  bool present = false;
-  std::string_view str;
-  bool is_number = false;
-  double number = 0;
-};
-
-FieldValue from_opt(const std::optional<std::string>& s) {
-  return s ? FieldValue{true, *s} : FieldValue{};
-}
-template <class E>
-FieldValue from_enum(E e) {
-  return e == E{} ? FieldValue{} : FieldValue{true, to_string(e)};
-}
-FieldValue from_json(const boost::json::object& obj, const std::vector<std::string>& path) {
-  const boost::json::value* v = nullptr;
-  const boost::json::object* o = &obj;
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    if (!o) return {};
-    auto it = o->find(path[i]);
-    if (it == o->end()) return {};
-    v = &it->value();
-    o = v->if_object();
-  }
-  if (!v || v->is_null()) return {};
-  FieldValue f;
-  f.present = true;
-  if (v->is_string()) f.str = v->get_string();
-  if (v->is_number()) {
-    f.is_number = true;
-    f.number = v->to_number<double>();
-  } else if (v->is_bool()) {
-    f.str = v->get_bool() ? "true" : "false";
-  }
-  return f;
-}
-
-FieldValue field_value(const Ticket& t, const FieldRef& f) {
-  using K = FieldRef::Known;
-  switch (f.known) {
-    case K::id:
-      return from_opt(t.id);
-    case K::channel:
-      return from_enum(t.channel);
-    case K::created_at:
-      return t.created_at ? FieldValue{true, "set"} : FieldValue{};
-    case K::text:
-      return {true, t.text};
-    case K::subject:
-      return from_opt(t.subject);
-    case K::module:
-      return from_opt(t.module);
-    case K::product:
-      return from_opt(t.product);
-    case K::version:
-      return from_opt(t.version);
-    case K::os:
-      return from_opt(t.os);
-    case K::order_id:
-      return from_opt(t.order_id);
-    case K::error_message:
-      return from_opt(t.error_message);
-    case K::occurred_at:
-      return t.occurred_at ? FieldValue{true, "set"} : FieldValue{};
-    case K::frequency:
-      return from_enum(t.frequency);
-    case K::impact:
-      return from_enum(t.impact);
-    case K::attempted:
-      return t.attempted && !t.attempted->empty() ? FieldValue{true, "set"} : FieldValue{};
-    case K::customer_id:
-      return t.customer ? from_opt(t.customer->id) : FieldValue{};
-    case K::customer_name:
-      return t.customer ? from_opt(t.customer->name) : FieldValue{};
-    case K::customer_tier:
-      return t.customer ? from_enum(t.customer->tier) : FieldValue{};
-    case K::customer_tenure:
-      return t.customer ? from_enum(t.customer->tenure) : FieldValue{};
-    case K::customer_phone:
-      return t.customer ? from_opt(t.customer->phone) : FieldValue{};
-    case K::customer_email:
-      return t.customer ? from_opt(t.customer->email) : FieldValue{};
-    case K::customer_extra:
-      return t.customer ? from_json(t.customer->extra, f.path) : FieldValue{};
-    case K::extra:
-      return from_json(t.extra, f.path);
-  }
-  return {};
-}
 
 std::string_view text_of(const Ticket& t, TextField f) {
   switch (f) {
@@ -175,7 +45,8 @@ class Compiler {
  public:
   Compiler(CompiledPack& cp, const EngineOptions& opts) : cp_(cp), opts_(opts) {}
 
-  Result<std::uint32_t> node(const Condition& c, CRule& rule) {
+  Result<std::uint32_t> node(const Condition& c, std::vector<std::uint32_t>& terms,
+                             std::vector<std::uint32_t>& regexes) {
     CNode n;
     n.kind = c.kind;
     switch (c.kind) {
@@ -184,7 +55,7 @@ class Compiler {
       case Condition::Kind::not_:
         for (const auto& ch : c.children) {
           std::uint32_t id;
-          TRIAGE_TRY(id, node(ch, rule));
+          TRIAGE_TRY(id, node(ch, terms, regexes));
           n.items.push_back(id);
         }
         break;
@@ -194,15 +65,15 @@ class Compiler {
         for (const auto& kw : c.values) {
           const std::uint32_t t = term(kw);
           n.items.push_back(t);
-          if (c.kind != Condition::Kind::text_none) rule.terms.push_back(t);
+          if (c.kind != Condition::Kind::text_none) terms.push_back(t);
         }
         break;
       case Condition::Kind::regex:
         for (std::size_t i = 0; i < c.values.size(); ++i) {
           std::uint32_t r;
-          TRIAGE_TRY(r, regex(c.values[i], c.where + "/" + std::to_string(i), rule));
+          TRIAGE_TRY(r, regex(c.values[i], c.where + "/" + std::to_string(i)));
           n.items.push_back(r);
-          rule.regexes.push_back(r);
+          regexes.push_back(r);
         }
         break;
       case Condition::Kind::has:
@@ -221,6 +92,22 @@ class Compiler {
         n.op = c.op;
         n.number = c.number;
         n.field = resolve_field(c.field);
+        break;
+      case Condition::Kind::label_in: {
+        const auto& dims = cp_.pack.dimensions;
+        for (std::size_t d = 0; d < dims.size(); ++d) {
+          if (dims[d].id != c.field) continue;
+          n.dimension = static_cast<std::uint16_t>(d);
+          for (const auto& v : c.values) {
+            for (std::size_t k = 0; k < dims[d].values.size(); ++k) {
+              if (dims[d].values[k].id == v) n.items.push_back(static_cast<std::uint32_t>(k));
+            }
+          }
+        }
+        break;
+      }
+      case Condition::Kind::tags_any:
+        n.values = c.values;
         break;
     }
     cp_.nodes.push_back(std::move(n));
@@ -248,7 +135,7 @@ class Compiler {
     return it->second;
   }
 
-  Result<std::uint32_t> regex(const std::string& re, const std::string& where, const CRule&) {
+  Result<std::uint32_t> regex(const std::string& re, const std::string& where) {
     auto [it, added] = regex_ids_.try_emplace(re, static_cast<std::uint32_t>(cp_.regexes.size()));
     if (!added) return it->second;
     RE2::Options o;
@@ -294,81 +181,14 @@ bool may_hold_without_terms(const std::vector<CNode>& nodes, std::uint32_t n) {
   }
 }
 
-bool compare(double a, const std::string& op, double b) {
-  if (op == "<") return a < b;
-  if (op == "<=") return a <= b;
-  if (op == ">") return a > b;
-  if (op == ">=") return a >= b;
-  if (op == "==") return a == b;
-  return a != b;
-}
-
-bool holds(const CompiledPack& cp, std::uint32_t n, const Evaluation& ev) {
-  const CNode& c = cp.nodes[n];
-  switch (c.kind) {
-    case Condition::Kind::all_of:
-      for (auto k : c.items) {
-        if (!holds(cp, k, ev)) return false;
-      }
-      return true;
-    case Condition::Kind::any_of:
-      for (auto k : c.items) {
-        if (holds(cp, k, ev)) return true;
-      }
-      return false;
-    case Condition::Kind::not_:
-      return !holds(cp, c.items.front(), ev);
-    case Condition::Kind::text_any:
-      for (auto t : c.items) {
-        if (ev.term_hit(t)) return true;
-      }
-      return false;
-    case Condition::Kind::text_all:
-      for (auto t : c.items) {
-        if (!ev.term_hit(t)) return false;
-      }
-      return true;
-    case Condition::Kind::text_none:
-      for (auto t : c.items) {
-        if (ev.term_hit(t)) return false;
-      }
-      return true;
-    case Condition::Kind::regex:
-      for (auto r : c.items) {
-        if (!ev.regex_hit(r)) return false;
-      }
-      return true;
-    case Condition::Kind::has:
-      for (const auto& f : c.values) {
-        if (!ev.supplied(f)) return false;
-      }
-      return true;
-    case Condition::Kind::field_in: {
-      const FieldValue v = field_value(*ev.ticket(), c.field);
-      if (!v.present) return false;
-      for (const auto& want : c.values) {
-        if (v.is_number ? (std::strtod(want.c_str(), nullptr) == v.number) : (want == v.str)) {
-          return true;
-        }
-      }
-      return false;
-    }
-    case Condition::Kind::field_exists:
-      return field_value(*ev.ticket(), c.field).present == c.exists;
-    case Condition::Kind::field_compare: {
-      const FieldValue v = field_value(*ev.ticket(), c.field);
-      if (!v.present) return false;
-      double x = v.number;
-      if (!v.is_number) {
-        char* end = nullptr;
-        const std::string s(v.str);
-        x = std::strtod(s.c_str(), &end);
-        if (end == s.c_str()) return false;
-      }
-      return compare(x, c.op, c.number);
-    }
-  }
-  return false;
+template <class R>
+std::vector<std::uint32_t> by_priority(const std::vector<R>& rules) {
+  std::vector<std::uint32_t> order(rules.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return rules[a].priority > rules[b].priority;
+  });
+  return order;
 }
 
 double round3(double x) {
@@ -401,17 +221,12 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
     return -1;
   };
   // Rules, in evaluation order.
-  std::vector<std::uint32_t> order(pack.rules.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return pack.rules[a].priority > pack.rules[b].priority;
-  });
   Compiler compiler(*cp, options);
-  for (std::uint32_t idx : order) {
+  for (std::uint32_t idx : by_priority(pack.rules)) {
     const Rule& r = pack.rules[idx];
     CRule cr;
     cr.pack_index = idx;
-    TRIAGE_TRY(cr.root, compiler.node(r.when, cr));
+    TRIAGE_TRY(cr.root, compiler.node(r.when, cr.terms, cr.regexes));
     for (const auto& s : r.scores) {
       const int d = dim_index(s.dimension);
       if (d < 0) {
@@ -431,6 +246,38 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
     cr.terms.erase(std::unique(cr.terms.begin(), cr.terms.end()), cr.terms.end());
     cr.always_candidate = may_hold_without_terms(cp->nodes, cr.root);
     cp->rules.push_back(std::move(cr));
+  }
+  // Urgency and routing rules: their keywords join the one automaton; they are tested after
+  // classification, every one of them (they are few).
+  std::vector<std::uint32_t> unused_terms, unused_regexes;
+  for (std::uint32_t idx : by_priority(pack.urgency.rules)) {
+    detail::CUrgencyRule ur{idx, 0};
+    TRIAGE_TRY(ur.root, compiler.node(pack.urgency.rules[idx].when, unused_terms, unused_regexes));
+    cp->urgency_rules.push_back(ur);
+  }
+  if (pack.routing) {
+    for (std::uint32_t idx : by_priority(pack.routing->rules)) {
+      detail::CRouteRule rr{idx, 0};
+      TRIAGE_TRY(rr.root,
+                 compiler.node(pack.routing->rules[idx].when, unused_terms, unused_regexes));
+      cp->route_rules.push_back(rr);
+    }
+    if (auto gd = dim_index(pack.routing->group_dimension); gd >= 0) {
+      cp->group_dimension = gd;
+      const auto& vals = pack.dimensions[static_cast<std::size_t>(gd)].values;
+      cp->group_of_value.assign(vals.size(), -1);
+      auto group_index = [&](const std::string& g) {
+        auto it = std::find(cp->groups.begin(), cp->groups.end(), g);
+        if (it == cp->groups.end()) it = cp->groups.insert(cp->groups.end(), g);
+        return static_cast<std::int32_t>(it - cp->groups.begin());
+      };
+      group_index(pack.routing->default_group);
+      for (const auto& [value, group] : pack.routing->groups) {
+        for (std::size_t v = 0; v < vals.size(); ++v) {
+          if (vals[v].id == value) cp->group_of_value[v] = group_index(group);
+        }
+      }
+    }
   }
   // Keyword automaton.
   auto patterns = compiler.take_patterns();
@@ -579,6 +426,11 @@ void Engine::evaluate(const Ticket& ticket, Evaluation& ev) const {
     cp.classifiers[i]->classify(ticket, ev);
   }
   ev.current_source_ = 0;
+  // 4. Decide every dimension once: later steps (urgency, routing, the diagnosis) read this.
+  for (std::size_t d = 0; d < cp.pack.dimensions.size(); ++d) {
+    const auto best = decide(ev, d, &ev.confidence_[d]);
+    ev.decided_[d] = best ? *best : -1;
+  }
 }
 
 std::optional<std::uint16_t> Engine::decide(const Evaluation& ev, std::size_t dimension,
@@ -701,6 +553,27 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
     const auto f = static_cast<TextField>(e.field);
     auto span = span_of(f, e.begin, e.end);
     d.entities.push_back({std::string(to_string(e.kind)), span.text, std::move(span)});
+  }
+  d.language = std::string(detect_language(ticket.text));
+  // After classification: urgency, then who owns the ticket.
+  if (cp.pack.has_urgency) {
+    d.urgency = std::string(to_string(detail::assess_urgency(cp, ev, d.explain)));
+  }
+  if (cp.pack.routing) {
+    Route route = detail::route_ticket(cp, ev, d.explain);
+    if (opts.roster) {
+      static const RouterRegistry builtin_routers;
+      const RouterRegistry& registry = opts.routers ? *opts.routers : builtin_routers;
+      if (auto router = registry.find(route.router)) {
+        RoutingRequest req{route.group, {}, d.language};
+        for (const auto& l : d.labels) {
+          if (l.value) req.needs.push_back(*l.value);
+        }
+        req.needs.insert(req.needs.end(), d.tags.begin(), d.tags.end());
+        route.agent = router->assign(*opts.roster, req);
+      }
+    }
+    d.route = std::move(route);
   }
   return d;
 }

@@ -46,6 +46,8 @@ void Evaluation::reset(const Engine& engine, const Ticket& ticket) {
   scores_.assign(cp.value_count, 0.0);
   score_offset_.assign(cp.score_offset.begin(), cp.score_offset.end());
   dimension_closed_.assign(cp.pack.dimensions.size(), 0);
+  decided_.assign(cp.pack.dimensions.size(), -1);
+  confidence_.assign(cp.pack.dimensions.size(), 0.0);
 }
 
 gsl::span<const double> Evaluation::scores(std::size_t dimension) const noexcept {

@@ -107,7 +107,10 @@ const std::vector<EnumKey>& enum_keys() {
 
 class Reader {
  public:
-  explicit Reader(const PackLimits& limits) : limits_(limits) {}
+  Reader(const PackLimits& limits, const std::vector<Dimension>& dims)
+      : limits_(limits), dims_(dims) {}
+  /// Urgency and routing rules run after classification: they may test labels and tags.
+  void set_stage2(bool on) { stage2_ = on; }
 
   Result<Condition> condition(const json::value& v, const std::string& where, std::size_t depth) {
     if (depth > limits_.max_depth) {
@@ -170,6 +173,18 @@ class Reader {
           TRIAGE_TRY(sub, condition(a[i], child(at, i), depth + 1));
           c.children.push_back(std::move(sub));
         }
+      } else if (key == "label" || key == "tags") {
+        if (!stage2_) {
+          return invalid(at, std::string(key) +
+                                 " conditions read the classification, so they are allowed only "
+                                 "in urgency and routing rules");
+        }
+        if (key == "tags") {
+          c.kind = Condition::Kind::tags_any;
+          TRIAGE_TRY(c.values, string_list(kv.value(), at, true));
+        } else {
+          TRIAGE_TRY(c, label_condition(kv.value(), at));
+        }
       } else if (key == "not") {
         c.kind = Condition::Kind::not_;
         Condition sub;
@@ -181,7 +196,7 @@ class Reader {
         if (ek == enum_keys().end()) {
           return unknown_key(where, key,
                              "text_any, text_all, text_none, regex, has, fields, all_of, any_of, "
-                             "not, tier, tenure, channel, frequency, impact");
+                             "not, tier, tenure, channel, frequency, impact, label, tags");
         }
         c.kind = Condition::Kind::field_in;
         c.field = std::string(ek->field);
@@ -283,7 +298,45 @@ class Reader {
     return c;
   }
 
+  Result<Condition> label_condition(const json::value& v, const std::string& where) {
+    const json::object* o;
+    TRIAGE_TRY(o, object_at(v, where));
+    if (o->empty()) return invalid(where, "name at least one dimension");
+    Condition all;
+    all.kind = Condition::Kind::all_of;
+    all.where = where;
+    for (const auto& kv : *o) {
+      const std::string at = child(where, kv.key());
+      auto dim =
+          std::find_if(dims_.begin(), dims_.end(), [&](auto& d) { return d.id == kv.key(); });
+      if (dim == dims_.end()) {
+        return make_error(Errc::pack_unknown_reference, at,
+                          "unknown dimension \"" + std::string(kv.key()) + "\"");
+      }
+      Condition c;
+      c.kind = Condition::Kind::label_in;
+      c.where = at;
+      c.field = dim->id;
+      TRIAGE_TRY(c.values, string_list(kv.value(), at, true));
+      for (std::size_t i = 0; i < c.values.size(); ++i) {
+        if (std::none_of(dim->values.begin(), dim->values.end(),
+                         [&](auto& x) { return x.id == c.values[i]; })) {
+          return make_error(Errc::pack_unknown_reference, child(at, i),
+                            "\"" + c.values[i] + "\" is not a value of dimension " + dim->id);
+        }
+      }
+      all.children.push_back(std::move(c));
+    }
+    if (all.children.size() == 1) {
+      Condition only = std::move(all.children.front());
+      return only;
+    }
+    return all;
+  }
+
   const PackLimits& limits_;
+  const std::vector<Dimension>& dims_;
+  bool stage2_ = false;
   std::size_t keywords_ = 0;
   std::size_t regexes_ = 0;
 };
@@ -345,7 +398,282 @@ Result<Dimension> read_dimension(const json::value& v, const std::string& where)
   }
   return d;
 }
+
+// What every kind of rule shares: id (unique across the pack), description, priority, when.
+struct RuleHead {
+  std::string id, description;
+  int priority = 0;
+  Condition when;
+};
+
+Result<RuleHead> read_head(const json::object& o, const std::string& where,
+                           std::initializer_list<std::string_view> own_keys, Reader& reader,
+                           std::set<std::string>& ids) {
+  std::string allowed = "id, description, priority, when";
+  for (auto k : own_keys) allowed += ", " + std::string(k);
+  for (const auto& kv : o) {
+    const std::string_view k = kv.key();
+    if (k != "id" && k != "description" && k != "priority" && k != "when" &&
+        std::find(own_keys.begin(), own_keys.end(), k) == own_keys.end()) {
+      return unknown_key(where, k, allowed);
+    }
+  }
+  RuleHead h;
+  TRIAGE_TRY(h.id, req_string(o, "id", where));
+  if (!valid_id(h.id)) return invalid(child(where, "id"), "ids use letters, digits, _ - .");
+  if (!ids.insert(h.id).second) {
+    return make_error(Errc::pack_duplicate_id, child(where, "id"),
+                      "duplicate rule id \"" + h.id + "\"");
+  }
+  TRIAGE_TRY(h.description, opt_string(o, "description", where));
+  if (auto pr = o.find("priority"); pr != o.end()) {
+    if (!pr->value().is_int64())
+      return type_error(child(where, "priority"), "integer", pr->value());
+    h.priority =
+        static_cast<int>(std::clamp<std::int64_t>(pr->value().get_int64(), -1000000, 1000000));
+  }
+  if (auto w = o.find("when"); w != o.end()) {
+    TRIAGE_TRY(h.when, reader.condition(w->value(), child(where, "when"), 0));
+  } else {
+    h.when.kind = Condition::Kind::all_of;  // no condition: always fires
+    h.when.where = where;
+  }
+  return h;
+}
+
+Result<const json::array*> rule_array(const json::value& v, const std::string& where,
+                                      const PackLimits& limits) {
+  if (!v.is_array()) return type_error(where, "array", v);
+  if (v.get_array().size() > limits.max_rules) {
+    return make_error(Errc::pack_limit, where,
+                      std::to_string(v.get_array().size()) + " rules exceed the limit of " +
+                          std::to_string(limits.max_rules));
+  }
+  return &v.get_array();
+}
+
+Result<UrgencyPolicy> read_urgency(const json::value& v, Reader& reader, std::set<std::string>& ids,
+                                   const PackLimits& limits) {
+  const std::string where = "/urgency";
+  const json::object* o;
+  TRIAGE_TRY(o, object_at(v, where));
+  UrgencyPolicy u;
+  for (const auto& kv : *o) {
+    if (kv.key() != "default" && kv.key() != "rules") {
+      return unknown_key(where, kv.key(), "default, rules");
+    }
+  }
+  auto level = [](const json::value& lv, const std::string& at) -> Result<Urgency> {
+    if (!lv.is_string()) return type_error(at, "string", lv);
+    if (auto u = parse_urgency(lv.get_string())) return *u;
+    return make_error(Errc::pack_unknown_reference, at,
+                      "unknown urgency \"" + std::string(lv.get_string()) +
+                          "\"; expected critical|high|medium|low");
+  };
+  if (auto d = o->find("default"); d != o->end()) {
+    TRIAGE_TRY(u.default_level, level(d->value(), child(where, "default")));
+  }
+  if (auto rs = o->find("rules"); rs != o->end()) {
+    const json::array* a;
+    TRIAGE_TRY(a, rule_array(rs->value(), child(where, "rules"), limits));
+    reader.set_stage2(true);
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const std::string at = child(child(where, "rules"), i);
+      const json::object* ro;
+      TRIAGE_TRY(ro, object_at((*a)[i], at));
+      RuleHead head;
+      TRIAGE_TRY(head,
+                 read_head(*ro, at, {"set", "raise", "lower", "at_least", "at_most"}, reader, ids));
+      UrgencyRule r{std::move(head.id), std::move(head.description), head.priority,
+                    std::move(head.when)};
+      r.where = at;
+      int effects = 0;
+      for (const auto& [name, effect] :
+           std::initializer_list<std::pair<std::string_view, UrgencyRule::Effect>>{
+               {"set", UrgencyRule::Effect::set},
+               {"raise", UrgencyRule::Effect::raise},
+               {"lower", UrgencyRule::Effect::lower},
+               {"at_least", UrgencyRule::Effect::at_least},
+               {"at_most", UrgencyRule::Effect::at_most}}) {
+        auto e = ro->find(name);
+        if (e == ro->end()) continue;
+        ++effects;
+        r.effect = effect;
+        const std::string eat = child(at, name);
+        if (effect == UrgencyRule::Effect::raise || effect == UrgencyRule::Effect::lower) {
+          if (!e->value().is_int64() || e->value().get_int64() < 1 || e->value().get_int64() > 3) {
+            return invalid(eat, "steps must be an integer from 1 to 3");
+          }
+          r.steps = static_cast<int>(e->value().get_int64());
+        } else {
+          TRIAGE_TRY(r.level, level(e->value(), eat));
+        }
+      }
+      if (effects != 1)
+        return invalid(at, "give exactly one of set, raise, lower, at_least, at_most");
+      u.rules.push_back(std::move(r));
+    }
+    reader.set_stage2(false);
+  }
+  return u;
+}
+
+Result<std::vector<Department>> read_departments(const json::value& v) {
+  const std::string where = "/departments";
+  if (!v.is_array()) return type_error(where, "array", v);
+  std::vector<Department> out;
+  for (std::size_t i = 0; i < v.get_array().size(); ++i) {
+    const std::string at = child(where, i);
+    const auto& e = v.get_array()[i];
+    Department d;
+    if (e.is_string()) {
+      d.id = std::string(e.get_string());
+    } else {
+      const json::object* o;
+      TRIAGE_TRY(o, object_at(e, at));
+      TRIAGE_TRY(d.id, req_string(*o, "id", at));
+      TRIAGE_TRY(d.title, opt_string(*o, "title", at));
+    }
+    if (!valid_id(d.id)) return invalid(at, "ids use letters, digits, _ - .");
+    if (std::any_of(out.begin(), out.end(), [&](auto& x) { return x.id == d.id; })) {
+      return make_error(Errc::pack_duplicate_id, at, "duplicate department \"" + d.id + "\"");
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+Result<Routing> read_routing(const json::value& v, const std::vector<Department>& depts,
+                             const std::vector<Dimension>& dims, Reader& reader,
+                             std::set<std::string>& ids, const PackLimits& limits) {
+  const std::string where = "/routing";
+  const json::object* o;
+  TRIAGE_TRY(o, object_at(v, where));
+  for (const auto& kv : *o) {
+    static const std::set<std::string_view> keys = {"coordinator", "default", "rules", "groups",
+                                                    "routers"};
+    if (!keys.count(kv.key())) {
+      return unknown_key(where, kv.key(), "coordinator, default, rules, groups, routers");
+    }
+  }
+  auto department = [&](const json::value& dv, const std::string& at) -> Result<std::string> {
+    if (!dv.is_string()) return type_error(at, "string", dv);
+    const std::string id(dv.get_string());
+    if (std::none_of(depts.begin(), depts.end(), [&](auto& d) { return d.id == id; })) {
+      return make_error(Errc::pack_unknown_reference, at, "unknown department \"" + id + "\"");
+    }
+    return id;
+  };
+  auto departments = [&](const json::object& ro, const std::string& at, std::string& primary,
+                         std::vector<std::string>& assisting) -> std::optional<Error> {
+    auto p = ro.find("primary");
+    if (p == ro.end()) return make_error(Errc::field_missing, child(at, "primary"), "required");
+    auto pr = department(p->value(), child(at, "primary"));
+    if (!pr) return pr.error();
+    primary = *pr;
+    if (auto a = ro.find("assisting"); a != ro.end()) {
+      if (!a->value().is_array()) return type_error(child(at, "assisting"), "array", a->value());
+      for (std::size_t i = 0; i < a->value().get_array().size(); ++i) {
+        auto d = department(a->value().get_array()[i], child(child(at, "assisting"), i));
+        if (!d) return d.error();
+        if (*d == primary) {
+          return invalid(child(child(at, "assisting"), i),
+                         "the primary department cannot also assist");
+        }
+        assisting.push_back(*d);
+      }
+    }
+    return std::nullopt;
+  };
+  Routing r;
+  auto co = o->find("coordinator");
+  if (co == o->end())
+    return make_error(Errc::field_missing, child(where, "coordinator"), "required");
+  TRIAGE_TRY(r.coordinator, department(co->value(), child(where, "coordinator")));
+  auto df = o->find("default");
+  if (df == o->end()) return make_error(Errc::field_missing, child(where, "default"), "required");
+  {
+    const json::object* d;
+    TRIAGE_TRY(d, object_at(df->value(), child(where, "default")));
+    if (auto e = departments(*d, child(where, "default"), r.default_primary, r.default_assisting)) {
+      return *e;
+    }
+  }
+  if (auto rs = o->find("rules"); rs != o->end()) {
+    const json::array* a;
+    TRIAGE_TRY(a, rule_array(rs->value(), child(where, "rules"), limits));
+    reader.set_stage2(true);
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const std::string at = child(child(where, "rules"), i);
+      const json::object* ro;
+      TRIAGE_TRY(ro, object_at((*a)[i], at));
+      RuleHead head;
+      TRIAGE_TRY(head, read_head(*ro, at, {"primary", "assisting"}, reader, ids));
+      RouteRule rr{std::move(head.id), std::move(head.description), head.priority,
+                   std::move(head.when)};
+      rr.where = at;
+      if (auto e = departments(*ro, at, rr.primary, rr.assisting)) return *e;
+      r.rules.push_back(std::move(rr));
+    }
+    reader.set_stage2(false);
+  }
+  if (auto g = o->find("groups"); g != o->end()) {
+    const std::string gat = child(where, "groups");
+    const json::object* go;
+    TRIAGE_TRY(go, object_at(g->value(), gat));
+    TRIAGE_TRY(r.group_dimension, req_string(*go, "dimension", gat));
+    TRIAGE_TRY(r.default_group, req_string(*go, "default", gat));
+    auto dim =
+        std::find_if(dims.begin(), dims.end(), [&](auto& d) { return d.id == r.group_dimension; });
+    if (dim == dims.end()) {
+      return make_error(Errc::pack_unknown_reference, child(gat, "dimension"),
+                        "unknown dimension \"" + r.group_dimension + "\"");
+    }
+    if (auto m = go->find("map"); m != go->end()) {
+      const json::object* mo;
+      TRIAGE_TRY(mo, object_at(m->value(), child(gat, "map")));
+      for (const auto& kv : *mo) {
+        const std::string at = child(child(gat, "map"), kv.key());
+        if (std::none_of(dim->values.begin(), dim->values.end(),
+                         [&](auto& x) { return x.id == kv.key(); })) {
+          return make_error(
+              Errc::pack_unknown_reference, at,
+              "\"" + std::string(kv.key()) + "\" is not a value of dimension " + dim->id);
+        }
+        if (!kv.value().is_string()) return type_error(at, "string", kv.value());
+        r.groups.emplace_back(kv.key(), kv.value().get_string());
+      }
+    }
+  }
+  if (auto rt = o->find("routers"); rt != o->end()) {
+    const json::object* ro;
+    TRIAGE_TRY(ro, object_at(rt->value(), child(where, "routers")));
+    for (const auto& kv : *ro) {
+      const std::string at = child(child(where, "routers"), kv.key());
+      if (!kv.value().is_string()) return type_error(at, "string", kv.value());
+      if (kv.key() == "default") {
+        r.default_router = std::string(kv.value().get_string());
+      } else {
+        r.group_routers.emplace_back(kv.key(), kv.value().get_string());
+      }
+    }
+  }
+  return r;
+}
 }  // namespace
+
+std::string_view to_string(Urgency u) noexcept {
+  constexpr std::array<std::string_view, urgency_count> names = {"critical", "high", "medium",
+                                                                 "low"};
+  return names[static_cast<std::size_t>(u)];
+}
+
+std::optional<Urgency> parse_urgency(std::string_view s) noexcept {
+  for (std::size_t i = 0; i < urgency_count; ++i) {
+    if (to_string(static_cast<Urgency>(i)) == s) return static_cast<Urgency>(i);
+  }
+  return std::nullopt;
+}
 
 std::string_view default_pack_json() noexcept {
   return std::string_view(reinterpret_cast<const char*>(kDefaultPack), sizeof kDefaultPack);
@@ -357,12 +685,14 @@ Result<Pack> pack_from_json(const json::value& doc, const PackLimits& limits) {
   }
   const auto& o = doc.get_object();
   const std::string root;
-  static const std::set<std::string_view> top = {"schema",   "name",       "version", "description",
-                                                 "settings", "dimensions", "rules"};
+  static const std::set<std::string_view> top = {
+      "schema",     "name",  "version", "description", "settings",
+      "dimensions", "rules", "urgency", "departments", "routing"};
   for (const auto& kv : o) {
     if (!top.count(kv.key())) {
       return unknown_key(root, kv.key(),
-                         "schema, name, version, description, settings, dimensions, rules");
+                         "schema, name, version, description, settings, dimensions, rules, "
+                         "urgency, departments, routing");
     }
   }
   Pack p;
@@ -409,52 +739,29 @@ Result<Pack> pack_from_json(const json::value& doc, const PackLimits& limits) {
     p.dimensions.push_back(std::move(d));
   }
 
-  Reader reader(limits);
+  Reader reader(limits, p.dimensions);
   std::set<std::string> rule_ids;
   if (auto rules = o.find("rules"); rules != o.end()) {
-    if (!rules->value().is_array()) return type_error("/rules", "array", rules->value());
-    const auto& a = rules->value().get_array();
-    if (a.size() > limits.max_rules) {
-      return make_error(Errc::pack_limit, "/rules",
-                        std::to_string(a.size()) + " rules exceed the limit of " +
-                            std::to_string(limits.max_rules));
-    }
+    const json::array* ap;
+    TRIAGE_TRY(ap, rule_array(rules->value(), "/rules", limits));
+    const auto& a = *ap;
     for (std::size_t i = 0; i < a.size(); ++i) {
       const std::string where = child("/rules", i);
       const json::object* ro;
       TRIAGE_TRY(ro, object_at(a[i], where));
-      for (const auto& kv : *ro) {
-        static const std::set<std::string_view> keys = {"id",    "description", "priority",
-                                                        "final", "when",        "then"};
-        if (!keys.count(kv.key())) {
-          return unknown_key(where, kv.key(), "id, description, priority, final, when, then");
-        }
-      }
       Rule r;
+      RuleHead head;
+      TRIAGE_TRY(head, read_head(*ro, where, {"final", "then"}, reader, rule_ids));
+      r.id = std::move(head.id);
+      r.description = std::move(head.description);
+      r.priority = head.priority;
+      r.when = std::move(head.when);
       r.where = where;
-      TRIAGE_TRY(r.id, req_string(*ro, "id", where));
-      if (!valid_id(r.id)) return invalid(child(where, "id"), "ids use letters, digits, _ - .");
-      if (!rule_ids.insert(r.id).second) {
-        return make_error(Errc::pack_duplicate_id, child(where, "id"),
-                          "duplicate rule id \"" + r.id + "\"");
-      }
-      TRIAGE_TRY(r.description, opt_string(*ro, "description", where));
-      if (auto pr = ro->find("priority"); pr != ro->end()) {
-        if (!pr->value().is_int64())
-          return type_error(child(where, "priority"), "integer", pr->value());
-        r.priority =
-            static_cast<int>(std::clamp<std::int64_t>(pr->value().get_int64(), -1000000, 1000000));
-      }
       if (auto fi = ro->find("final"); fi != ro->end()) {
-        if (!fi->value().is_bool())
+        if (!fi->value().is_bool()) {
           return type_error(child(where, "final"), "boolean", fi->value());
+        }
         r.final = fi->value().get_bool();
-      }
-      if (auto w = ro->find("when"); w != ro->end()) {
-        TRIAGE_TRY(r.when, reader.condition(w->value(), child(where, "when"), 0));
-      } else {
-        r.when.kind = Condition::Kind::all_of;  // no condition: always fires
-        r.when.where = where;
       }
       auto th = ro->find("then");
       if (th == ro->end()) return make_error(Errc::field_missing, child(where, "then"), "required");
@@ -499,6 +806,17 @@ Result<Pack> pack_from_json(const json::value& doc, const PackLimits& limits) {
       }
       p.rules.push_back(std::move(r));
     }
+  }
+  if (auto u = o.find("urgency"); u != o.end()) {
+    TRIAGE_TRY(p.urgency, read_urgency(u->value(), reader, rule_ids, limits));
+    p.has_urgency = true;
+  }
+  if (auto d = o.find("departments"); d != o.end()) {
+    TRIAGE_TRY(p.departments, read_departments(d->value()));
+  }
+  if (auto r = o.find("routing"); r != o.end()) {
+    TRIAGE_TRY(p.routing,
+               read_routing(r->value(), p.departments, p.dimensions, reader, rule_ids, limits));
   }
   return p;
 }

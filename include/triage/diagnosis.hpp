@@ -43,6 +43,24 @@ struct FoundEntity {
   MatchedSpan span;
 };
 
+/// One step of reasoning the diagnosis took beyond scoring (urgency, routing).
+struct Explanation {
+  std::string step;    ///< "urgency" or "route"
+  std::string rule;    ///< the rule id, or "default"
+  std::string effect;  ///< what it did: "set high", "raise 1", "primary finance"
+  std::string why;     ///< the rule's description
+};
+
+struct Route {
+  std::string primary;                     ///< the department that owns the ticket
+  std::vector<std::string> assisting;      ///< departments that help
+  std::optional<std::string> coordinator;  ///< coordinates when several departments are involved
+  std::string group;                       ///< handling group inside the help desk
+  std::string rule;                        ///< the routing row that decided, or "default"
+  std::optional<std::string> agent;        ///< set when the host passed a roster
+  std::string router;                      ///< the router that picked (or would pick) the agent
+};
+
 struct Diagnosis {
   std::optional<std::string> ticket_id;
   std::string request_id;
@@ -50,6 +68,10 @@ struct Diagnosis {
   std::vector<Label> labels;  ///< in the pack's dimension order
   std::vector<std::string> tags;
   std::vector<FoundEntity> entities;
+  std::string language;                ///< zh-Hans, zh-Hant or en
+  std::optional<std::string> urgency;  ///< set when the pack has an urgency section
+  std::optional<Route> route;          ///< set when the pack has a routing section
+  std::vector<Explanation> explain;
 
   const Label* label(std::string_view dimension) const noexcept;
 };

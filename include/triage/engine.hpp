@@ -18,6 +18,7 @@
 #include "triage/evaluation.hpp"
 #include "triage/pack.hpp"
 #include "triage/request_id.hpp"
+#include "triage/router.hpp"
 #include "triage/ticket.hpp"
 
 namespace triage {
@@ -36,6 +37,10 @@ struct DiagnoseOptions {
   std::optional<boost::posix_time::ptime> now;
   /// Where request numbers come from; without one, the diagnosis numbers every ticket 001.
   RequestIdGenerator* request_ids = nullptr;
+  /// With a roster, the diagnosis also assigns an agent of the handling group (and counts the
+  /// ticket in that agent's load). Routers come from `routers`, or the built-in three.
+  Roster* roster = nullptr;
+  const RouterRegistry* routers = nullptr;
 };
 
 struct EngineStats {

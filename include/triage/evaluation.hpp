@@ -58,6 +58,10 @@ class Evaluation {
   bool regex_hit(std::uint32_t regex) const noexcept {
     return regex < regex_hit_.size() && regex_hit_[regex] != 0;
   }
+  /// The value decided for a dimension (after every classifier ran), or -1.
+  std::int32_t decided(std::size_t dimension) const noexcept {
+    return dimension < decided_.size() ? decided_[dimension] : -1;
+  }
   /// True when the ticket or an entity found in its text supplies the field.
   bool supplied(std::string_view field) const;
 
@@ -89,6 +93,8 @@ class Evaluation {
   std::vector<std::uint32_t> score_offset_;
   std::vector<std::uint8_t> dimension_closed_;  // a final rule has scored it
   std::vector<Contribution> contributions_;
+  std::vector<std::int32_t> decided_;
+  std::vector<double> confidence_;
 };
 
 }  // namespace v1

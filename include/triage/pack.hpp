@@ -54,6 +54,8 @@ struct Condition {
     field_exists,
     field_compare,  ///< numeric comparison `field op number`
     has,            ///< every field is supplied by the ticket or by an entity
+    label_in,       ///< the decided value of dimension `field` is one of `values` (stage 2 only)
+    tags_any,       ///< a classification rule that fired set one of these tags (stage 2 only)
   };
   Kind kind = Kind::all_of;
   std::vector<Condition> children;
@@ -82,6 +84,61 @@ struct Rule {
   std::string where;  ///< JSON pointer
 };
 
+/// Urgency levels, most urgent first (SPEC §3).
+enum class Urgency : std::uint8_t { critical, high, medium, low };
+inline constexpr std::size_t urgency_count = 4;
+std::string_view to_string(Urgency u) noexcept;
+std::optional<Urgency> parse_urgency(std::string_view s) noexcept;
+
+/// An urgency rule runs after classification and may read labels and tags. Effects apply in
+/// this order: the highest-priority `set` that fires gives the base level (the most urgent one
+/// among equal priorities); then every `raise`/`lower` moves it; then `at_least`/`at_most` clamp.
+struct UrgencyRule {
+  enum class Effect : std::uint8_t { set, raise, lower, at_least, at_most };
+  std::string id;
+  std::string description;
+  int priority = 0;
+  Condition when;
+  Effect effect = Effect::set;
+  Urgency level = Urgency::medium;  ///< for set / at_least / at_most
+  int steps = 1;                    ///< for raise / lower
+  std::string where;
+};
+
+struct UrgencyPolicy {
+  Urgency default_level = Urgency::medium;
+  std::vector<UrgencyRule> rules;
+};
+
+struct Department {
+  std::string id;
+  std::string title;
+};
+
+/// A routing row: the first row that fires (highest priority, then pack order) names the
+/// primary department and those assisting.
+struct RouteRule {
+  std::string id;
+  std::string description;
+  int priority = 0;
+  Condition when;
+  std::string primary;
+  std::vector<std::string> assisting;
+  std::string where;
+};
+
+struct Routing {
+  std::vector<RouteRule> rules;
+  std::string default_primary;  ///< when no row fires
+  std::vector<std::string> default_assisting;
+  std::string coordinator;      ///< coordinates tickets with assisting departments
+  std::string group_dimension;  ///< the dimension whose value picks the handling group
+  std::vector<std::pair<std::string, std::string>> groups;  ///< value → group
+  std::string default_group;
+  std::vector<std::pair<std::string, std::string>> group_routers;  ///< group → router name
+  std::string default_router = "round_robin";
+};
+
 struct PackSettings {
   double smoothing = 1.0;  ///< added to the denominator of confidences: weak evidence stays weak
 };
@@ -94,6 +151,10 @@ struct Pack {
   PackSettings settings;
   std::vector<Dimension> dimensions;
   std::vector<Rule> rules;
+  UrgencyPolicy urgency;
+  std::vector<Department> departments;
+  std::optional<Routing> routing;  ///< absent: diagnoses carry no route
+  bool has_urgency = false;        ///< the pack declares an urgency section
 };
 
 /// Parses and checks a pack document (structure, ids, references); the first error wins.
