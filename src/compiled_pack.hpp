@@ -8,9 +8,11 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include "triage/calendar.hpp"
 #include "triage/engine.hpp"
 #include "triage/entities.hpp"
 #include "triage/matcher.hpp"
+#include "triage/workflow.hpp"
 
 namespace triage {
 inline namespace v1 {
@@ -95,6 +97,12 @@ struct CompiledPack {
   std::vector<std::int32_t> group_of_value;  // routing group index per value of the group dimension
   std::vector<std::string> groups;           // distinct group names
   std::int32_t group_dimension = -1;
+  std::vector<Calendar> calendars;                                     // as in the pack
+  std::int32_t sla_calendar = -1;                                      // default calendar index
+  std::vector<std::pair<std::uint32_t, std::int32_t>> calendar_rules;  // node → calendar index
+  std::vector<std::uint32_t> sla_when;
+  std::optional<Workflow> workflow;  // per target: node, or npos when always
+  static constexpr std::uint32_t npos = 0xFFFFFFFFu;
   Matcher matcher;
   std::vector<std::unique_ptr<RE2>> regexes;
   std::unique_ptr<RE2::Set> regex_set;

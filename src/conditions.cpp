@@ -182,6 +182,12 @@ bool holds(const CompiledPack& cp, std::uint32_t n, const Evaluation& ev) {
       return v >= 0 && std::find(c.items.begin(), c.items.end(), static_cast<std::uint32_t>(v)) !=
                            c.items.end();
     }
+    case Condition::Kind::urgency_in:
+      return ev.urgency() >= 0 &&
+             std::find(c.items.begin(), c.items.end(), static_cast<std::uint32_t>(ev.urgency())) !=
+                 c.items.end();
+    case Condition::Kind::multi_department:
+      return (ev.assisting_count() > 0) == c.exists;
     case Condition::Kind::tags_any:
       for (auto ri : ev.fired_rules()) {
         for (const auto& t : cp.pack.rules[cp.rules[ri].pack_index].tags) {

@@ -73,6 +73,36 @@ json::object to_json(const Diagnosis& d) {
     if (r.agent) ro["agent"] = *r.agent;
     o["route"] = std::move(ro);
   }
+  if (d.sla && d.sla->calendar) {
+    const Calendar& cal = *d.sla->calendar;
+    auto instant = [&](boost::posix_time::ptime t) {
+      return t.is_not_a_date_time() ? json::value(nullptr) : json::value(cal.format(t));
+    };
+    json::object so;
+    so["calendar"] = d.sla->plan.calendar;
+    so["start"] = instant(d.sla->start);
+    const SlaTarget* fr = d.sla->plan.find("first_response");
+    const SlaTarget* rs = d.sla->plan.find("resolution");
+    so["first_response_due"] = fr ? instant(fr->due) : json::value(nullptr);
+    so["resolution_due"] = rs ? instant(rs->due) : json::value(nullptr);
+    json::array targets;
+    for (const auto& t : d.sla->plan.targets) {
+      json::object to{{"name", t.name},
+                      {"due", instant(t.due)},
+                      {"clock", to_string(t.duration.clock)},
+                      {"from", t.from_resolution ? "resolved" : "created"}};
+      if (t.duration.clock == Clock::working_days)
+        to["working_days"] = t.duration.days;
+      else if (t.duration.clock != Clock::business_day)
+        to["seconds"] = t.duration.seconds;
+      to["warn_at"] = instant(t.warn_at);
+      to["escalate_at"] = instant(t.escalate_at);
+      if (!t.notify.empty()) to["notify"] = t.notify;
+      targets.push_back(std::move(to));
+    }
+    so["targets"] = std::move(targets);
+    o["sla"] = std::move(so);
+  }
   if (d.urgency || d.route) {
     json::array ex;
     for (const auto& e : d.explain) {

@@ -279,6 +279,40 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
       }
     }
   }
+  // Calendars and SLA targets.
+  for (const auto& spec : pack.calendars) {
+    auto cal = Calendar::compile(spec);
+    if (!cal) return cal.error();
+    cp->calendars.push_back(std::move(*cal));
+  }
+  auto calendar_index = [&](const std::string& id) {
+    for (std::size_t i = 0; i < pack.calendars.size(); ++i) {
+      if (pack.calendars[i].id == id) return static_cast<std::int32_t>(i);
+    }
+    return std::int32_t{-1};
+  };
+  if (pack.sla) {
+    cp->sla_calendar = calendar_index(pack.sla->calendar);
+    for (const auto& r : pack.sla->calendar_rules) {
+      std::uint32_t node;
+      TRIAGE_TRY(node, compiler.node(r.when, unused_terms, unused_regexes));
+      cp->calendar_rules.emplace_back(node, calendar_index(r.calendar));
+    }
+    for (const auto& t : pack.sla->targets) {
+      std::uint32_t node = CompiledPack::npos;
+      if (t.when) {
+        TRIAGE_TRY(node, compiler.node(*t.when, unused_terms, unused_regexes));
+      }
+      cp->sla_when.push_back(node);
+    }
+  }
+  if (pack.workflow) {
+    auto wf = Workflow::compile(*pack.workflow);
+    if (!wf) return wf.error();
+    cp->workflow = std::move(*wf);
+  } else {
+    cp->workflow = Workflow::standard();
+  }
   // Keyword automaton.
   auto patterns = compiler.take_patterns();
   auto matcher = Matcher::compile(patterns);
@@ -340,6 +374,32 @@ const Engine& Engine::builtin() {
 
 const Pack& Engine::pack() const noexcept {
   return impl_->pack;
+}
+
+const Calendar* Engine::calendar(std::string_view id) const noexcept {
+  for (const auto& c : impl_->calendars) {
+    if (c.id() == id) return &c;
+  }
+  return nullptr;
+}
+
+const Workflow& Engine::workflow() const noexcept {
+  return *impl_->workflow;
+}
+
+const ChainSpec* Engine::chain(std::string_view id) const noexcept {
+  for (const auto& c : impl_->pack.chains) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+std::optional<SlaPlan> Engine::what_if(const Ticket& ticket, const Calendar& changed,
+                                       const DiagnoseOptions& opts) const {
+  if (!impl_->pack.sla) return std::nullopt;
+  Evaluation ev;
+  const Diagnosis d = diagnose(ticket, ev, opts);  // labels, urgency and route as usual
+  return detail::plan_sla(*impl_, ev, ticket, d.sla->start, changed);
 }
 
 EngineStats Engine::stats() const noexcept {
@@ -555,12 +615,15 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
     d.entities.push_back({std::string(to_string(e.kind)), span.text, std::move(span)});
   }
   d.language = std::string(detect_language(ticket.text));
-  // After classification: urgency, then who owns the ticket.
+  // After classification: urgency, then who owns the ticket, then the clocks.
   if (cp.pack.has_urgency) {
-    d.urgency = std::string(to_string(detail::assess_urgency(cp, ev, d.explain)));
+    const Urgency u = detail::assess_urgency(cp, ev, d.explain);
+    ev.urgency_ = static_cast<std::int32_t>(u);
+    d.urgency = std::string(to_string(u));
   }
   if (cp.pack.routing) {
     Route route = detail::route_ticket(cp, ev, d.explain);
+    ev.assisting_ = route.assisting.size();
     if (opts.roster) {
       static const RouterRegistry builtin_routers;
       const RouterRegistry& registry = opts.routers ? *opts.routers : builtin_routers;
@@ -574,6 +637,12 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
       }
     }
     d.route = std::move(route);
+  }
+  if (cp.pack.sla) {
+    const Calendar& cal = detail::pick_calendar(cp, ev);
+    SlaReport report{{}, cal, ticket.created_at ? ticket.created_at->utc : created};
+    report.plan = detail::plan_sla(cp, ev, ticket, report.start, cal);
+    d.sla = std::move(report);
   }
   return d;
 }

@@ -45,6 +45,12 @@ std::string_view errc_name(Errc code) noexcept {
       return "pack_bad_keyword";
     case Errc::pack_limit:
       return "pack_limit";
+    case Errc::workflow_invalid:
+      return "workflow_invalid";
+    case Errc::transition_refused:
+      return "transition_refused";
+    case Errc::transition_unknown:
+      return "transition_unknown";
     case Errc::io:
       return "io";
     case Errc::internal:

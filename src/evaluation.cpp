@@ -47,6 +47,8 @@ void Evaluation::reset(const Engine& engine, const Ticket& ticket) {
   score_offset_.assign(cp.score_offset.begin(), cp.score_offset.end());
   dimension_closed_.assign(cp.pack.dimensions.size(), 0);
   decided_.assign(cp.pack.dimensions.size(), -1);
+  urgency_ = -1;
+  assisting_ = 0;
   confidence_.assign(cp.pack.dimensions.size(), 0.0);
 }
 

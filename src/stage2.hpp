@@ -5,6 +5,7 @@
 
 #include "compiled_pack.hpp"
 #include "triage/diagnosis.hpp"
+#include "triage/sla.hpp"
 
 namespace triage {
 inline namespace v1 {
@@ -16,6 +17,13 @@ Urgency assess_urgency(const CompiledPack& cp, const Evaluation& ev,
 
 /// The primary and assisting departments and the handling group (no agent yet).
 Route route_ticket(const CompiledPack& cp, const Evaluation& ev, std::vector<Explanation>& explain);
+
+/// The calendar the SLA policy picks for this ticket (calendar rules, then the default).
+const Calendar& pick_calendar(const CompiledPack& cp, const Evaluation& ev);
+
+/// Every SLA target that applies, with its deadline from `start` on `cal`.
+SlaPlan plan_sla(const CompiledPack& cp, const Evaluation& ev, const Ticket& ticket,
+                 boost::posix_time::ptime start, const Calendar& cal);
 
 }  // namespace detail
 }  // namespace v1

@@ -8,6 +8,9 @@
 
 #include <boost/json/object.hpp>
 
+#include "triage/calendar.hpp"
+#include "triage/sla.hpp"
+
 namespace triage {
 inline namespace v1 {
 
@@ -61,6 +64,13 @@ struct Route {
   std::string router;                      ///< the router that picked (or would pick) the agent
 };
 
+/// The deadlines of one ticket, with the calendar they were computed on (for local times).
+struct SlaReport {
+  SlaPlan plan;
+  std::optional<Calendar> calendar;
+  boost::posix_time::ptime start;  ///< when the clocks started (created_at, or now)
+};
+
 struct Diagnosis {
   std::optional<std::string> ticket_id;
   std::string request_id;
@@ -71,6 +81,7 @@ struct Diagnosis {
   std::string language;                ///< zh-Hans, zh-Hant or en
   std::optional<std::string> urgency;  ///< set when the pack has an urgency section
   std::optional<Route> route;          ///< set when the pack has a routing section
+  std::optional<SlaReport> sla;        ///< set when the pack has an SLA section
   std::vector<Explanation> explain;
 
   const Label* label(std::string_view dimension) const noexcept;

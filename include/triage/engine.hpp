@@ -12,6 +12,8 @@
 #include <boost/date_time/posix_time/posix_time_types.hpp>
 #include <gsl/span>
 
+#include "triage/calendar.hpp"
+#include "triage/chain.hpp"
 #include "triage/classifier.hpp"
 #include "triage/diagnosis.hpp"
 #include "triage/error.hpp"
@@ -19,7 +21,9 @@
 #include "triage/pack.hpp"
 #include "triage/request_id.hpp"
 #include "triage/router.hpp"
+#include "triage/sla.hpp"
 #include "triage/ticket.hpp"
+#include "triage/workflow.hpp"
 
 namespace triage {
 inline namespace v1 {
@@ -70,6 +74,16 @@ class Engine {
                                       double* confidence = nullptr) const;
 
   const Pack& pack() const noexcept;
+  /// The ticket lifecycle: the pack's own graph, or the standard one.
+  const Workflow& workflow() const noexcept;
+  /// A process chain of the pack by id (nullptr when there is none).
+  const ChainSpec* chain(std::string_view id) const noexcept;
+  /// A calendar of the pack by id (nullptr when there is none).
+  const Calendar* calendar(std::string_view id) const noexcept;
+  /// Recomputes every deadline of a ticket as if the SLA calendar were `changed` (a new holiday,
+  /// other hours): the classification, urgency and route are the same as in `diagnose`.
+  std::optional<SlaPlan> what_if(const Ticket& ticket, const Calendar& changed,
+                                 const DiagnoseOptions& opts = {}) const;
   EngineStats stats() const noexcept;
   /// Index of a dimension by id.
   std::optional<std::uint16_t> dimension_index(std::string_view id) const noexcept;

@@ -32,6 +32,9 @@ enum class Errc : int {
   pack_bad_regex = 44,          ///< a regular expression does not compile
   pack_bad_keyword = 45,        ///< a keyword is empty or too long
   pack_limit = 46,              ///< the pack exceeds a size limit
+  workflow_invalid = 47,        ///< the workflow graph is broken (unreachable state, dead end, ...)
+  transition_refused = 50,      ///< a guard refused the transition
+  transition_unknown = 51,      ///< no such transition from the current state
   io = 60,                      ///< a file could not be read
   internal = 99,                ///< a bug in triage; please report it
 };

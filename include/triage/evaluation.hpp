@@ -62,6 +62,9 @@ class Evaluation {
   std::int32_t decided(std::size_t dimension) const noexcept {
     return dimension < decided_.size() ? decided_[dimension] : -1;
   }
+  /// The urgency index (0 = critical) once decided, or -1; assisting departments once routed.
+  std::int32_t urgency() const noexcept { return urgency_; }
+  std::size_t assisting_count() const noexcept { return assisting_; }
   /// True when the ticket or an entity found in its text supplies the field.
   bool supplied(std::string_view field) const;
 
@@ -94,6 +97,8 @@ class Evaluation {
   std::vector<std::uint8_t> dimension_closed_;  // a final rule has scored it
   std::vector<Contribution> contributions_;
   std::vector<std::int32_t> decided_;
+  std::int32_t urgency_ = -1;
+  std::size_t assisting_ = 0;
   std::vector<double> confidence_;
 };
 

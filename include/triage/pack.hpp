@@ -11,8 +11,12 @@
 
 #include <boost/json/value.hpp>
 
+#include "triage/calendar.hpp"
+#include "triage/chain.hpp"
 #include "triage/error.hpp"
+#include "triage/sla.hpp"
 #include "triage/version.hpp"
+#include "triage/workflow.hpp"
 
 namespace triage {
 inline namespace v1 {
@@ -52,10 +56,12 @@ struct Condition {
     regex,      ///< every expression matches
     field_in,   ///< the field's value (string form) is one of `values`
     field_exists,
-    field_compare,  ///< numeric comparison `field op number`
-    has,            ///< every field is supplied by the ticket or by an entity
-    label_in,       ///< the decided value of dimension `field` is one of `values` (stage 2 only)
-    tags_any,       ///< a classification rule that fired set one of these tags (stage 2 only)
+    field_compare,     ///< numeric comparison `field op number`
+    has,               ///< every field is supplied by the ticket or by an entity
+    label_in,          ///< the decided value of dimension `field` is one of `values` (stage 2+)
+    tags_any,          ///< a classification rule that fired set one of these tags (stage 2+)
+    urgency_in,        ///< the urgency is one of `values` (routing and SLA rules)
+    multi_department,  ///< the route names assisting departments (SLA rules); `exists` = wanted
   };
   Kind kind = Kind::all_of;
   std::vector<Condition> children;
@@ -139,6 +145,43 @@ struct Routing {
   std::string default_router = "round_robin";
 };
 
+/// A target's budget for one case (one urgency, one channel, or the only one).
+struct SlaBudget {
+  std::optional<SlaDuration> duration;  ///< empty: no deadline (e.g. low urgency → backlog)
+  std::string notify;                   ///< who is told at escalation
+  std::optional<bool> notify_in_working_time;  ///< overrides the target's and the policy's
+};
+
+struct SlaTargetSpec {
+  std::string name;
+  std::string description;
+  std::optional<Condition> when;  ///< the target applies only when this holds
+  bool from_resolution = false;
+  std::string by;    ///< "" (one budget), "urgency" or "channel"
+  SlaBudget budget;  ///< when `by` is empty
+  std::vector<std::pair<std::string, SlaBudget>> budgets;  ///< by value
+  std::optional<SlaBudget> otherwise;                      ///< values not listed
+  std::string completed_by;
+  bool rearm_on_customer_reply = false;
+  std::optional<bool> notify_in_working_time;  ///< overrides the policy
+  std::string where;
+};
+
+struct CalendarRule {
+  Condition when;
+  std::string calendar;
+  std::string where;
+};
+
+struct SlaPolicy {
+  std::string calendar;                      ///< the default calendar's id
+  std::vector<CalendarRule> calendar_rules;  ///< first match picks another calendar
+  double at_risk_share = 0.25;
+  double warn_share = 0.75;            ///< warn when this share of the budget is used
+  bool notify_in_working_time = true;  ///< move warnings/escalations into working time
+  std::vector<SlaTargetSpec> targets;
+};
+
 struct PackSettings {
   double smoothing = 1.0;  ///< added to the denominator of confidences: weak evidence stays weak
 };
@@ -154,7 +197,11 @@ struct Pack {
   UrgencyPolicy urgency;
   std::vector<Department> departments;
   std::optional<Routing> routing;  ///< absent: diagnoses carry no route
-  bool has_urgency = false;        ///< the pack declares an urgency section
+  std::vector<CalendarSpec> calendars;
+  std::optional<SlaPolicy> sla;          ///< absent: diagnoses carry no deadlines
+  std::optional<WorkflowSpec> workflow;  ///< absent: the standard lifecycle
+  std::vector<ChainSpec> chains;
+  bool has_urgency = false;  ///< the pack declares an urgency section
 };
 
 /// Parses and checks a pack document (structure, ids, references); the first error wins.

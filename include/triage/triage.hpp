@@ -2,6 +2,8 @@
 #pragma once
 
 #include "triage/batch.hpp"
+#include "triage/calendar.hpp"
+#include "triage/chain.hpp"
 #include "triage/classifier.hpp"
 #include "triage/diagnosis.hpp"
 #include "triage/engine.hpp"
@@ -9,9 +11,13 @@
 #include "triage/error.hpp"
 #include "triage/evaluation.hpp"
 #include "triage/fold.hpp"
+#include "triage/language.hpp"
 #include "triage/matcher.hpp"
 #include "triage/pack.hpp"
 #include "triage/request_id.hpp"
+#include "triage/router.hpp"
+#include "triage/sla.hpp"
 #include "triage/ticket.hpp"
 #include "triage/timestamp.hpp"
 #include "triage/version.hpp"
+#include "triage/workflow.hpp"

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "triage/engine.hpp"
+
 namespace triage::cli {
 
 // Exit statuses shared by every command.
@@ -11,11 +13,20 @@ inline constexpr int kOk = 0;          // everything succeeded
 inline constexpr int kSomeFailed = 1;  // some input lines failed (each answered by an error line)
 inline constexpr int kUsage = 2;       // bad arguments, or a pack/input that cannot be used at all
 
+/// The built-in engine, or one compiled from a pack file (errors reported on stderr).
+std::optional<Engine> load_engine(const std::optional<std::string>& path);
+
 struct DiagnoseArgs {
   std::optional<std::string> pack;  // pack file; the built-in pack when absent
   std::optional<std::string> now;   // ISO-8601 "now" for tickets without created_at
   std::string input = "-";
 };
 int diagnose(const DiagnoseArgs& args);
+
+struct GraphArgs {
+  std::optional<std::string> pack;
+  std::string format = "dot";  // dot | json
+};
+int graph(const GraphArgs& args);
 
 }  // namespace triage::cli

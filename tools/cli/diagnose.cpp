@@ -8,7 +8,6 @@
 
 namespace triage::cli {
 
-namespace {
 std::optional<Engine> load_engine(const std::optional<std::string>& path) {
   if (!path) return Engine::builtin();
   std::ifstream in(*path, std::ios::binary);
@@ -26,7 +25,6 @@ std::optional<Engine> load_engine(const std::optional<std::string>& path) {
   }
   return *engine;
 }
-}  // namespace
 
 int diagnose(const DiagnoseArgs& args) {
   DiagnoseOptions opts;

@@ -20,6 +20,14 @@ int main(int argc, char** argv) {
   diag->add_option("--now", d.now, "ISO-8601 instant used as now for tickets without created_at");
   diag->add_option("input", d.input, "JSONL file, or - for standard input")->capture_default_str();
 
+  GraphArgs g;
+  auto* graph_cmd = app.add_subcommand(
+      "graph", "Print the pack's workflow state graph (render DOT with Graphviz: dot -Tsvg).");
+  graph_cmd->add_option("--pack", g.pack, "Rule pack JSON file (default: the built-in pack)");
+  graph_cmd->add_option("--format", g.format, "dot or json")
+      ->check(CLI::IsMember({"dot", "json"}))
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -27,5 +35,6 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : kUsage;
   }
   if (diag->parsed()) return diagnose(d);
+  if (graph_cmd->parsed()) return graph(g);
   return kUsage;
 }
