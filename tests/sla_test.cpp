@@ -1,0 +1,275 @@
+// SLA plans from the pack and target states from event histories.
+#include "triage/sla.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/date_time/posix_time/posix_time.hpp>
+#include <boost/json.hpp>
+
+#include "test_util.hpp"
+#include "triage/triage.hpp"
+
+using namespace triage;
+namespace pt = boost::posix_time;
+namespace gr = boost::gregorian;
+
+namespace {
+pt::ptime at(const char* iso) {
+  return parse_timestamp(iso)->utc;
+}
+
+// The test pack: the mini classification pack plus urgency, and the SLA section of the default
+// pack (tests/data/sla_fragment.json, calendars of mainland China 2025–2026).
+const Engine& engine() {
+  static const Engine e = [] {
+    auto pack = boost::json::parse(test::read_file(TRIAGE_TEST_DATA "/mini_pack.json")).as_object();
+    pack["dimensions"].as_array().push_back(boost::json::parse(
+        R"({"id": "request_kind", "values": ["fault", "complaint", "custom_requirement"]})"));
+    pack["rules"].as_array().push_back(boost::json::parse(
+        R"({"id": "rk.complaint", "when": {"text_any": ["投诉"]}, "then": {"score": {"request_kind": {"complaint": 3}}}})"));
+    pack["rules"].as_array().push_back(boost::json::parse(
+        R"({"id": "rk.custom", "when": {"text_any": ["定制"]}, "then": {"score": {"request_kind": {"custom_requirement": 3}}}})"));
+    pack["urgency"] = boost::json::parse(R"({"default": "medium", "rules": [
+        {"id": "u.crash", "when": {"text_any": ["闪退"]}, "set": "high"},
+        {"id": "u.down", "when": {"text_any": ["宕机"]}, "set": "critical"},
+        {"id": "u.low", "when": {"text_any": ["建议"]}, "set": "low"}]})");
+    auto frag =
+        boost::json::parse(test::read_file(TRIAGE_TEST_DATA "/sla_fragment.json")).as_object();
+    for (auto& kv : frag) pack[kv.key()] = kv.value();
+    auto e = Engine::from_json(boost::json::serialize(pack));
+    EXPECT_TRUE(e) << e.error().message;
+    return *e;
+  }();
+  return e;
+}
+
+Diagnosis diagnose(const std::string& json) {
+  return engine().diagnose(*parse_ticket(json));
+}
+
+std::string due(const Diagnosis& d, std::string_view name) {
+  const SlaTarget* t = d.sla->plan.find(name);
+  if (!t) return "(none)";
+  return t->due.is_not_a_date_time() ? "(open)" : d.sla->calendar->format(t->due);
+}
+}  // namespace
+
+TEST(Sla, ResponseAndResolutionFollowTheUrgency) {
+  const auto d = diagnose(
+      R"({"text": "APP闪退", "channel": "app", "created_at": "2026-11-20T14:30:00+08:00"})");
+  EXPECT_EQ(d.urgency, "high");
+  EXPECT_EQ(due(d, "first_response"), "2026-11-20T15:00:00+08:00");
+  EXPECT_EQ(due(d, "resolution"), "2026-11-21T14:30:00+08:00");  // 24 hours on the 24x7 clock
+  EXPECT_EQ(due(d, "acknowledge"), "2026-11-20T14:30:15+08:00");
+  const auto j = to_json(d);
+  EXPECT_EQ(j.at("sla").at("first_response_due"), "2026-11-20T15:00:00+08:00");
+  EXPECT_EQ(j.at("sla").at("resolution_due"), "2026-11-21T14:30:00+08:00");
+  EXPECT_EQ(j.at("sla").at("targets").as_array().size(), 3u);
+}
+
+TEST(Sla, CriticalTicketsNotifyASupervisorAtOnce) {
+  const auto d = diagnose(R"({"text": "服务器宕机", "created_at": "2026-11-22T03:00:00+08:00"})");
+  const SlaTarget* fr = d.sla->plan.find("first_response");
+  ASSERT_TRUE(fr);
+  EXPECT_EQ(fr->notify, "supervisor");
+  EXPECT_EQ(d.sla->calendar->format(fr->due), "2026-11-22T03:15:00+08:00");
+  EXPECT_EQ(fr->escalate_at, fr->due);  // a Sunday 3 a.m. outage escalates at 3:15 a.m.
+}
+
+TEST(Sla, OtherEscalationsWaitForWorkingTime) {
+  const auto d = diagnose(R"({"text": "APP闪退", "created_at": "2026-11-21T03:00:00+08:00"})");
+  const SlaTarget* rs = d.sla->plan.find("resolution");
+  EXPECT_EQ(d.sla->calendar->format(rs->due), "2026-11-22T03:00:00+08:00");          // Sunday
+  EXPECT_EQ(d.sla->calendar->format(rs->escalate_at), "2026-11-23T09:00:00+08:00");  // Monday
+  EXPECT_TRUE(d.sla->calendar->is_working_time(rs->warn_at));
+}
+
+TEST(Sla, LowUrgencyHasNoResolutionDeadline) {
+  const auto d =
+      diagnose(R"({"text": "建议增加夜间模式", "created_at": "2026-11-20T10:00:00+08:00"})");
+  EXPECT_EQ(d.urgency, "low");
+  EXPECT_EQ(due(d, "resolution"), "(open)");
+  EXPECT_TRUE(to_json(d).at("sla").at("resolution_due").is_null());
+}
+
+TEST(Sla, WrittenChannelsAreAcknowledgedTheSameBusinessDay) {
+  EXPECT_EQ(
+      due(diagnose(
+              R"({"text": "x", "channel": "email", "created_at": "2026-11-20T10:00:00+08:00"})"),
+          "acknowledge"),
+      "2026-11-20T18:00:00+08:00");
+  EXPECT_EQ(
+      due(diagnose(R"({"text": "x", "channel": "web", "created_at": "2026-11-20T19:00:00+08:00"})"),
+          "acknowledge"),
+      "2026-11-23T18:00:00+08:00");  // after hours on Friday: Monday's business day
+}
+
+TEST(Sla, ComplaintsGetAPlanAndAFollowUp) {
+  const auto d = diagnose(R"({"text": "我要投诉", "created_at": "2026-11-20T10:00:00Z"})");
+  EXPECT_EQ(due(d, "plan"), "2026-11-21T18:00:00+08:00");  // 24 h from 18:00 local
+  EXPECT_EQ(due(d, "follow_up"), "(open)");                // starts when resolved
+  EXPECT_EQ(due(d, "assessment"), "(none)");
+}
+
+TEST(Sla, CustomRequirementsGetAnAssessmentInThreeWorkingDays) {
+  const auto d =
+      diagnose(R"({"text": "我们想定制一个报表", "created_at": "2026-02-12T10:00:00+08:00"})");
+  // Friday 13, the make-up Saturday 14 (调休), the Spring Festival, Tuesday 24.
+  EXPECT_EQ(due(d, "assessment"), "2026-02-24T10:00:00+08:00");
+}
+
+TEST(Sla, EnterpriseCustomersUseTheExtendedCalendar) {
+  const auto d = diagnose(R"({"text": "我们想定制一个报表", "customer": {"tier": "enterprise"},
+                              "created_at": "2026-11-21T07:00:00+08:00"})");
+  EXPECT_EQ(d.sla->plan.calendar, "cn_extended");
+  EXPECT_EQ(due(d, "assessment"), "2026-11-24T08:00:00+08:00");  // Saturday counts there
+}
+
+TEST(Sla, ATicketWithoutCreatedAtStartsNow) {
+  DiagnoseOptions opts;
+  opts.now = at("2026-11-20T02:00:00Z");
+  const auto d = engine().diagnose(*parse_ticket(R"({"text": "APP闪退"})"), opts);
+  EXPECT_EQ(d.sla->calendar->format(d.sla->start), "2026-11-20T10:00:00+08:00");
+  EXPECT_EQ(due(d, "first_response"), "2026-11-20T10:30:00+08:00");
+}
+
+TEST(Sla, WhatIfRecomputesUnderAChangedCalendar) {
+  const auto t =
+      *parse_ticket(R"({"text": "我们想定制一个报表", "created_at": "2026-11-23T10:00:00+08:00"})");
+  CalendarSpec changed = engine().calendar("cn_mainland")->spec();
+  changed.holidays.emplace_back(2026, 11, 24);  // a new day off
+  const auto plan = engine().what_if(t, *Calendar::compile(changed));
+  ASSERT_TRUE(plan);
+  const auto normal = engine().diagnose(t);
+  const Calendar& cal = *normal.sla->calendar;
+  EXPECT_EQ(cal.format(normal.sla->plan.find("assessment")->due), "2026-11-26T10:00:00+08:00");
+  EXPECT_EQ(cal.format(plan->find("assessment")->due), "2026-11-27T10:00:00+08:00");
+}
+
+// ---- status from event histories ----
+
+namespace {
+SlaPlan one_target(Clock clock, std::int64_t seconds, const char* start, bool rearm = false) {
+  SlaPlan p;
+  p.calendar = "cn";
+  SlaTarget t;
+  t.name = "first_response";
+  t.duration = {clock, seconds, 0};
+  t.completed_by = "responded";
+  t.rearm_on_customer_reply = rearm;
+  t.start = at(start);
+  p.targets.push_back(t);
+  return p;
+}
+Calendar cn() {
+  return *Calendar::compile(CalendarSpec::standard("cn"));
+}
+std::vector<TicketEvent> events(std::initializer_list<std::pair<const char*, const char*>> list) {
+  std::vector<TicketEvent> out;
+  for (auto [when, type] : list) out.push_back({at(when), type});
+  return out;
+}
+}  // namespace
+
+TEST(SlaStatus, MetBreachedRunningAndAtRisk) {
+  const auto plan = one_target(Clock::wall, 3600, "2026-11-20T10:00:00+08:00");
+  const Calendar cal = cn();
+  auto met = sla_status(plan, cal, events({{"2026-11-20T10:40:00+08:00", "responded"}}),
+                        at("2026-11-20T12:00:00+08:00"));
+  EXPECT_EQ(met[0].state, TargetStatus::State::met);
+  EXPECT_EQ(met[0].margin, pt::minutes(20));
+  auto late = sla_status(plan, cal, events({{"2026-11-20T11:30:00+08:00", "responded"}}),
+                         at("2026-11-20T12:00:00+08:00"));
+  EXPECT_EQ(late[0].state, TargetStatus::State::breached);
+  EXPECT_EQ(late[0].margin, pt::minutes(30));
+  auto open_late = sla_status(plan, cal, {}, at("2026-11-20T11:10:00+08:00"));
+  EXPECT_EQ(open_late[0].state, TargetStatus::State::breached);
+  EXPECT_EQ(open_late[0].margin, pt::minutes(10));
+  EXPECT_EQ(sla_status(plan, cal, {}, at("2026-11-20T10:30:00+08:00"))[0].state,
+            TargetStatus::State::running);
+  EXPECT_EQ(sla_status(plan, cal, {}, at("2026-11-20T10:50:00+08:00"))[0].state,
+            TargetStatus::State::at_risk);
+}
+
+TEST(SlaStatus, TheClockPausesWhileWaitingOnTheCustomer) {
+  const auto plan = one_target(Clock::wall, 3600, "2026-11-20T10:00:00+08:00");
+  const Calendar cal = cn();
+  const auto history = events({{"2026-11-20T10:20:00+08:00", "waiting_customer"},
+                               {"2026-11-20T11:20:00+08:00", "customer_replied"},
+                               {"2026-11-20T11:50:00+08:00", "responded"}});
+  auto s = sla_status(plan, cal, history, at("2026-11-20T12:00:00+08:00"));
+  EXPECT_EQ(s[0].state, TargetStatus::State::met);  // due moved from 11:00 to 12:00
+  EXPECT_EQ(cal.format(s[0].due), "2026-11-20T12:00:00+08:00");
+  EXPECT_EQ(s[0].paused, pt::hours(1));
+  auto waiting = sla_status(plan, cal, events({{"2026-11-20T10:20:00+08:00", "waiting_customer"}}),
+                            at("2026-11-20T15:00:00+08:00"));
+  EXPECT_EQ(waiting[0].state, TargetStatus::State::paused);
+  EXPECT_EQ(waiting[0].margin, pt::minutes(40));
+}
+
+TEST(SlaStatus, BusinessHourClocksPauseInBusinessTime) {
+  const auto plan = one_target(Clock::business_hours, 4 * 3600, "2026-11-20T16:00:00+08:00");
+  const Calendar cal = cn();
+  // Due Monday 11:00 (Friday 16–18, Monday 9–11). Paused from 17:00 Friday to 10:00 Monday:
+  // two business hours stood still (Friday 17–18, Monday 9–10), not the whole weekend.
+  const auto history = events({{"2026-11-20T17:00:00+08:00", "waiting_customer"},
+                               {"2026-11-23T10:00:00+08:00", "customer_replied"}});
+  auto s = sla_status(plan, cal, history, at("2026-11-23T10:30:00+08:00"));
+  EXPECT_EQ(cal.format(s[0].due), "2026-11-23T13:00:00+08:00");
+  EXPECT_EQ(s[0].paused, pt::hours(2));
+}
+
+TEST(SlaStatus, ACustomerReplyReArmsTheResponseTarget) {
+  const auto plan = one_target(Clock::wall, 1800, "2026-11-20T10:00:00+08:00", true);
+  const Calendar cal = cn();
+  const auto history = events({{"2026-11-20T10:10:00+08:00", "responded"},
+                               {"2026-11-20T13:00:00+08:00", "customer_replied"}});
+  auto s = sla_status(plan, cal, history, at("2026-11-20T13:40:00+08:00"));
+  EXPECT_EQ(s[0].cycle, 2);
+  EXPECT_EQ(s[0].state, TargetStatus::State::breached);  // the new response was due at 13:30
+  EXPECT_EQ(s[0].margin, pt::minutes(10));
+}
+
+TEST(SlaStatus, FollowUpStartsAtResolution) {
+  SlaPlan p;
+  SlaTarget t;
+  t.name = "follow_up";
+  t.from_resolution = true;
+  t.duration = {Clock::working_days, 0, 3};
+  t.completed_by = "follow_up_done";
+  p.targets.push_back(t);
+  const Calendar cal = cn();
+  EXPECT_EQ(sla_status(p, cal, {}, at("2026-11-20T10:00:00+08:00"))[0].state,
+            TargetStatus::State::not_started);
+  auto s = sla_status(p, cal, events({{"2026-11-20T10:00:00+08:00", "resolved"}}),
+                      at("2026-11-24T10:00:00+08:00"));
+  EXPECT_EQ(s[0].state, TargetStatus::State::running);
+  EXPECT_EQ(cal.format(s[0].due), "2026-11-25T10:00:00+08:00");
+}
+
+TEST(SlaStatus, EventsAreReadFromJsonWithNamedErrors) {
+  auto ok = events_from_json(boost::json::parse(
+      R"([{"at": "2026-11-20T11:00:00+08:00", "type": "responded"}, {"at": "2026-11-20T10:00:00Z", "type": "x"}])"));
+  ASSERT_TRUE(ok);
+  EXPECT_EQ((*ok)[0].type, "responded");  // sorted by time
+  auto bad = events_from_json(boost::json::parse(R"([{"at": "soon", "type": "responded"}])"));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().where, "/events/0/at");
+}
+
+TEST(Sla, PackSlaMistakesAreNamed) {
+  auto pack = boost::json::parse(test::read_file(TRIAGE_TEST_DATA "/mini_pack.json")).as_object();
+  auto frag =
+      boost::json::parse(test::read_file(TRIAGE_TEST_DATA "/sla_fragment.json")).as_object();
+  for (auto& kv : frag) pack[kv.key()] = kv.value();
+  pack["sla"].as_object()["calendar"] = "nowhere";
+  auto e = Engine::from_json(boost::json::serialize(pack));
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().code, Errc::pack_unknown_reference);
+  EXPECT_EQ(e.error().where, "/sla/calendar");
+  pack["sla"].as_object()["calendar"] = "cn_mainland";
+  pack["calendars"].as_array()[0].as_object()["holidays"].as_array().push_back("2026-02-30");
+  e = Engine::from_json(boost::json::serialize(pack));
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().code, Errc::field_format);
+}
