@@ -1,6 +1,7 @@
 // Internal: the compiled form of a pack that an Engine shares between threads.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "triage/engine.hpp"
 #include "triage/entities.hpp"
 #include "triage/matcher.hpp"
+#include "triage/templates.hpp"
 #include "triage/workflow.hpp"
 
 namespace triage {
@@ -101,7 +103,20 @@ struct CompiledPack {
   std::int32_t sla_calendar = -1;                                      // default calendar index
   std::vector<std::pair<std::uint32_t, std::int32_t>> calendar_rules;  // node → calendar index
   std::vector<std::uint32_t> sla_when;
-  std::optional<Workflow> workflow;  // per target: node, or npos when always
+  std::optional<Workflow> workflow;
+  std::vector<std::uint32_t> question_when;  // per question: node or npos
+  struct CKnowledge {
+    std::uint32_t when;
+    std::vector<std::uint32_t> terms;  // ranking keywords
+  };
+  std::vector<CKnowledge> knowledge;
+  struct CTemplate {
+    std::uint32_t when;
+    std::map<std::string, Template, std::less<>> text;  // by language
+  };
+  std::vector<CTemplate> templates;
+  std::vector<std::int32_t> rule_template;  // per CRule: template index chosen by the rule, or -1
+                                            // // per target: node, or npos when always
   static constexpr std::uint32_t npos = 0xFFFFFFFFu;
   Matcher matcher;
   std::vector<std::unique_ptr<RE2>> regexes;

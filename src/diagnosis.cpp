@@ -103,6 +103,66 @@ json::object to_json(const Diagnosis& d) {
     so["targets"] = std::move(targets);
     o["sla"] = std::move(so);
   }
+  if (d.questions) {
+    json::array qs;
+    for (const auto& q : *d.questions) {
+      json::object qo{{"id", q.id}, {"text", q.text}};
+      if (!q.field.empty()) qo["field"] = q.field;
+      if (!q.dimension.empty()) qo["dimension"] = q.dimension;
+      qs.push_back(std::move(qo));
+    }
+    o["questions"] = std::move(qs);
+  }
+  if (d.knowledge) {
+    json::array ks;
+    for (const auto& k : *d.knowledge) {
+      json::array matched, steps;
+      for (const auto& m : k.matched) matched.emplace_back(m);
+      for (const auto& st : k.immediate) steps.emplace_back(st);
+      ks.push_back({{"id", k.id},
+                    {"title", k.title},
+                    {"score", k.score},
+                    {"matched", std::move(matched)},
+                    {"cause", k.cause},
+                    {"immediate", std::move(steps)},
+                    {"long_term", k.long_term},
+                    {"owner", k.owner}});
+    }
+    o["knowledge"] = std::move(ks);
+  }
+  if (d.response) {
+    o["template"] = {{"id", d.response->id},
+                     {"kind", d.response->kind},
+                     {"language", d.response->language},
+                     {"text", d.response->text}};
+  }
+  if (d.conclusion) {
+    const Conclusion& c = *d.conclusion;
+    auto strings = [](const std::vector<std::string>& v) {
+      json::array a;
+      for (const auto& x : v) a.emplace_back(x);
+      return a;
+    };
+    auto instant = [&](boost::posix_time::ptime t) {
+      if (t.is_not_a_date_time() || !d.sla || !d.sla->calendar) return json::value(nullptr);
+      return json::value(d.sla->calendar->format(t));
+    };
+    auto opt = [](const std::optional<std::string>& v) {
+      return v ? json::value(*v) : json::value(nullptr);
+    };
+    o["conclusion"] = {{"status", c.status},
+                       {"root_cause", opt(c.root_cause)},
+                       {"known_issue", opt(c.known_issue)},
+                       {"owner", c.owner},
+                       {"departments", strings(c.departments)},
+                       {"immediate_actions", strings(c.immediate_actions)},
+                       {"long_term_action", opt(c.long_term_action)},
+                       {"expected_completion", instant(c.expected_completion)},
+                       {"next_contact", instant(c.next_contact)},
+                       {"follow_up_visit", c.follow_up_visit},
+                       {"missing", strings(c.missing)},
+                       {"unsure", strings(c.unsure)}};
+  }
   if (d.urgency || d.route) {
     json::array ex;
     for (const auto& e : d.explain) {

@@ -306,6 +306,59 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
       cp->sla_when.push_back(node);
     }
   }
+  // Questions, known issues and templates.
+  auto opt_node = [&](const std::optional<Condition>& c) -> Result<std::uint32_t> {
+    if (!c) return CompiledPack::npos;
+    return compiler.node(*c, unused_terms, unused_regexes);
+  };
+  for (const auto& q : pack.questions) {
+    std::uint32_t node;
+    TRIAGE_TRY(node, opt_node(q.when));
+    cp->question_when.push_back(node);
+  }
+  for (const auto& k : pack.knowledge) {
+    CompiledPack::CKnowledge ck{};
+    TRIAGE_TRY(ck.when, compiler.node(k.when, unused_terms, unused_regexes));
+    if (!k.keywords.empty()) {
+      Condition any;
+      any.kind = Condition::Kind::text_any;
+      any.values = k.keywords;
+      std::uint32_t node;
+      TRIAGE_TRY(node, compiler.node(any, ck.terms, unused_regexes));
+      std::sort(ck.terms.begin(), ck.terms.end());
+      ck.terms.erase(std::unique(ck.terms.begin(), ck.terms.end()), ck.terms.end());
+    }
+    cp->knowledge.push_back(std::move(ck));
+  }
+  auto known_placeholder = [](std::string_view name) {
+    const auto& names = template_placeholders();
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  for (const auto& t : pack.templates) {
+    CompiledPack::CTemplate ct{};
+    TRIAGE_TRY(ct.when, opt_node(t.when));
+    for (const auto& [lang, body] : t.text) {
+      auto parsed = Template::parse(body, known_placeholder, t.where + "/text/" + lang);
+      if (!parsed) return parsed.error();
+      ct.text.emplace(lang, std::move(*parsed));
+    }
+    cp->templates.push_back(std::move(ct));
+  }
+  for (const auto& r : cp->rules) {
+    const std::string& id = pack.rules[r.pack_index].template_id;
+    std::int32_t index = -1;
+    if (!id.empty()) {
+      for (std::size_t i = 0; i < pack.templates.size(); ++i) {
+        if (pack.templates[i].id == id) index = static_cast<std::int32_t>(i);
+      }
+      if (index < 0) {
+        return make_error(Errc::pack_unknown_reference,
+                          pack.rules[r.pack_index].where + "/then/template",
+                          "unknown template \"" + id + "\"");
+      }
+    }
+    cp->rule_template.push_back(index);
+  }
   if (pack.workflow) {
     auto wf = Workflow::compile(*pack.workflow);
     if (!wf) return wf.error();
@@ -513,8 +566,10 @@ std::optional<std::uint16_t> Engine::decide(const Evaluation& ev, std::size_t di
   const double conf = best ? top / (positive + impl_->pack.settings.smoothing) : 0.0;
   if (confidence) *confidence = round3(conf);
   if (!best) return std::nullopt;
-  // A tie, or too little evidence: say so rather than guess.
-  if (second >= top || conf < dim.min_confidence) return std::nullopt;
+  // A tie, a close runner-up or too little evidence: say so rather than guess.
+  if (second >= top || conf < dim.min_confidence || (top - second) / top < dim.margin) {
+    return std::nullopt;
+  }
   return best;
 }
 
@@ -644,6 +699,7 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
     report.plan = detail::plan_sla(cp, ev, ticket, report.start, cal);
     d.sla = std::move(report);
   }
+  detail::respond(cp, ev, ticket, d);
   return d;
 }
 

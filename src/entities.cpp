@@ -11,13 +11,13 @@ inline namespace v1 {
 
 std::string_view to_string(EntityKind k) noexcept {
   constexpr std::array<std::string_view, entity_kind_count> names = {
-      "order_id", "error_code", "version", "phone", "email", "os"};
+      "order_id", "error_code", "version", "phone", "email", "os", "amount"};
   return names[static_cast<std::size_t>(k)];
 }
 
 std::string_view supplied_field(EntityKind k) noexcept {
   constexpr std::array<std::string_view, entity_kind_count> fields = {
-      "order_id", "error_message", "version", "customer.phone", "customer.email", "os"};
+      "order_id", "error_message", "version", "customer.phone", "customer.email", "os", "amount"};
   return fields[static_cast<std::size_t>(k)];
 }
 
@@ -42,6 +42,8 @@ constexpr PatternDef kPatterns[] = {
     {EntityKind::phone, R"((?:^|[^0-9])((?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4})(?:[^0-9]|$))"},
     {EntityKind::phone, R"((?:^|[^0-9])(0\d{2,3}-\d{7,8})(?:[^0-9]|$))"},
     {EntityKind::email, R"(([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}))"},
+    {EntityKind::amount,
+     R"((?i)((?:[¥￥$]|rmb|cny|usd|nt\$|hk\$)\s*\d+(?:,\d{3})*(?:\.\d{1,2})?|\d+(?:,\d{3})*(?:\.\d{1,2})?\s*(?:元|块|塊|rmb|cny|usd|dollars?|港币|港幣|台币|台幣)))"},
     {EntityKind::os,
      R"((?i)(?:^|[^0-9A-Za-z])((?:android|ios|ipados|harmonyos|windows|macos|mac os|linux|鸿蒙|鴻蒙)(?:\s*\d+(?:\.\d+)*)?))"},
 };

@@ -103,6 +103,7 @@ bool Evaluation::supplied(std::string_view field) const {
   if (field == "customer.email" || field == "email") {
     return (c && c->email) || entity(EntityKind::email);
   }
+  if (field == "amount") return t.extra.contains("amount") || entity(EntityKind::amount);
   if (field == "subject") return t.subject.has_value();
   if (field == "module") return t.module.has_value();
   if (field == "product") return t.product.has_value();

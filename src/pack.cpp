@@ -10,6 +10,7 @@
 
 #include "json_util.hpp"
 #include "triage/fold.hpp"
+#include "triage/templates.hpp"
 #include "triage/ticket.hpp"
 
 namespace triage {
@@ -371,10 +372,10 @@ Result<Dimension> read_dimension(const json::value& v, const std::string& where)
   TRIAGE_TRY(o, object_at(v, where));
   for (const auto& kv : *o) {
     static const std::set<std::string_view> keys = {
-        "id", "title", "values", "min_confidence", "fallback", "description"};
+        "id", "title", "values", "min_confidence", "margin", "fallback", "description"};
     if (!keys.count(kv.key())) {
       return unknown_key(where, kv.key(),
-                         "id, title, description, values, min_confidence, fallback");
+                         "id, title, description, values, min_confidence, margin, fallback");
     }
   }
   Dimension d;
@@ -386,6 +387,9 @@ Result<Dimension> read_dimension(const json::value& v, const std::string& where)
   if (d.min_confidence < 0 || d.min_confidence > 1) {
     return invalid(child(where, "min_confidence"), "must be within [0, 1]");
   }
+  TRIAGE_TRY(d.margin, opt_number(*o, "margin", where, 0.0));
+  if (d.margin < 0 || d.margin >= 1)
+    return invalid(child(where, "margin"), "must be within [0, 1)");
   auto vals = o->find("values");
   if (vals == o->end()) return make_error(Errc::field_missing, child(where, "values"), "required");
   if (!vals->value().is_array() || vals->value().get_array().empty()) {
@@ -1152,6 +1156,210 @@ Result<std::vector<ChainSpec>> read_chains(const json::value& v,
   }
   return out;
 }
+
+Result<Localized> read_localized(const json::value& v, const std::string& where) {
+  const json::object* o;
+  TRIAGE_TRY(o, object_at(v, where));
+  Localized out;
+  for (const auto& kv : *o) {
+    if (std::find(languages.begin(), languages.end(), std::string_view(kv.key())) ==
+        languages.end()) {
+      return unknown_key(where, kv.key(), "zh-Hans, zh-Hant, en");
+    }
+    if (!kv.value().is_string()) return type_error(child(where, kv.key()), "string", kv.value());
+    out.emplace(kv.key(), kv.value().get_string());
+  }
+  for (auto lang : languages) {
+    if (!out.count(lang)) {
+      return make_error(Errc::field_missing, child(where, lang), "every language is required");
+    }
+  }
+  return out;
+}
+
+Result<I18n> read_i18n(const json::value& v) {
+  const std::string where = "/i18n";
+  const json::object* o;
+  TRIAGE_TRY(o, object_at(v, where));
+  I18n out;
+  for (const auto& kv : *o) {
+    std::map<std::string, Localized, std::less<>>* table = kv.key() == "values" ? &out.values
+                                                           : kv.key() == "departments"
+                                                               ? &out.departments
+                                                           : kv.key() == "urgency" ? &out.urgency
+                                                           : kv.key() == "fields"  ? &out.fields
+                                                                                   : nullptr;
+    if (!table) return unknown_key(where, kv.key(), "values, departments, urgency, fields");
+    const json::object* to;
+    TRIAGE_TRY(to, object_at(kv.value(), child(where, kv.key())));
+    for (const auto& e : *to) {
+      Localized l;
+      TRIAGE_TRY(l, read_localized(e.value(), child(child(where, kv.key()), e.key())));
+      table->emplace(e.key(), std::move(l));
+    }
+  }
+  return out;
+}
+
+const std::set<std::string_view>& question_fields() {
+  static const std::set<std::string_view> f = {
+      "order_id",       "error_message",  "version",     "os",           "occurred_at", "amount",
+      "customer.phone", "customer.email", "module",      "attempted",    "product",     "subject",
+      "frequency",      "impact",         "customer.id", "customer.name"};
+  return f;
+}
+
+Result<std::optional<Condition>> opt_when(const json::object& o, const std::string& where,
+                                          Reader& reader) {
+  auto w = o.find("when");
+  if (w == o.end()) return std::optional<Condition>();
+  Condition c;
+  TRIAGE_TRY(c, reader.condition(w->value(), child(where, "when"), 0));
+  return std::optional<Condition>(std::move(c));
+}
+
+Result<std::vector<QuestionSpec>> read_questions(const json::value& v, Reader& reader) {
+  const std::string where = "/questions";
+  if (!v.is_array()) return type_error(where, "array", v);
+  std::vector<QuestionSpec> out;
+  for (std::size_t i = 0; i < v.get_array().size(); ++i) {
+    const std::string at = child(where, i);
+    const json::object* o;
+    TRIAGE_TRY(o, object_at(v.get_array()[i], at));
+    for (const auto& kv : *o) {
+      if (kv.key() != "id" && kv.key() != "field" && kv.key() != "when" && kv.key() != "ask") {
+        return unknown_key(at, kv.key(), "id, field, when, ask");
+      }
+    }
+    QuestionSpec q;
+    q.where = at;
+    TRIAGE_TRY(q.id, req_string(*o, "id", at));
+    if (std::any_of(out.begin(), out.end(), [&](auto& x) { return x.id == q.id; })) {
+      return make_error(Errc::pack_duplicate_id, child(at, "id"),
+                        "duplicate question \"" + q.id + "\"");
+    }
+    TRIAGE_TRY(q.field, req_string(*o, "field", at));
+    if (!question_fields().count(q.field)) {
+      return make_error(Errc::pack_unknown_reference, child(at, "field"),
+                        "the engine cannot tell whether \"" + q.field + "\" is supplied");
+    }
+    TRIAGE_TRY(q.when, opt_when(*o, at, reader));
+    auto ask = o->find("ask");
+    if (ask == o->end()) return make_error(Errc::field_missing, child(at, "ask"), "required");
+    TRIAGE_TRY(q.ask, read_localized(ask->value(), child(at, "ask")));
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
+Result<std::vector<KnowledgeEntry>> read_knowledge(const json::value& v, Reader& reader,
+                                                   const std::vector<Department>& depts) {
+  const std::string where = "/knowledge";
+  if (!v.is_array()) return type_error(where, "array", v);
+  std::vector<KnowledgeEntry> out;
+  for (std::size_t i = 0; i < v.get_array().size(); ++i) {
+    const std::string at = child(where, i);
+    const json::object* o;
+    TRIAGE_TRY(o, object_at(v.get_array()[i], at));
+    for (const auto& kv : *o) {
+      static const std::set<std::string_view> keys = {"id",    "title",     "when",      "keywords",
+                                                      "cause", "immediate", "long_term", "owner"};
+      if (!keys.count(kv.key())) {
+        return unknown_key(at, kv.key(),
+                           "id, title, when, keywords, cause, immediate, long_term, owner");
+      }
+    }
+    KnowledgeEntry k;
+    k.where = at;
+    TRIAGE_TRY(k.id, req_string(*o, "id", at));
+    if (std::any_of(out.begin(), out.end(), [&](auto& x) { return x.id == k.id; })) {
+      return make_error(Errc::pack_duplicate_id, child(at, "id"),
+                        "duplicate known issue \"" + k.id + "\"");
+    }
+    for (auto [key, dest] : {std::pair<const char*, Localized*>{"title", &k.title},
+                             {"cause", &k.cause},
+                             {"long_term", &k.long_term}}) {
+      auto f = o->find(key);
+      if (f == o->end()) return make_error(Errc::field_missing, child(at, key), "required");
+      TRIAGE_TRY(*dest, read_localized(f->value(), child(at, key)));
+    }
+    auto w = o->find("when");
+    if (w == o->end()) return make_error(Errc::field_missing, child(at, "when"), "required");
+    TRIAGE_TRY(k.when, reader.condition(w->value(), child(at, "when"), 0));
+    if (auto kw = o->find("keywords"); kw != o->end()) {
+      TRIAGE_TRY(k.keywords, string_list(kw->value(), child(at, "keywords")));
+      // Ranking keywords go through the same automaton: check them like rule keywords.
+      Condition probe;
+      TRIAGE_TRY(probe, reader.condition(json::object{{"text_any", kw->value()}},
+                                         child(at, "keywords"), 0));
+    }
+    auto im = o->find("immediate");
+    if (im == o->end()) return make_error(Errc::field_missing, child(at, "immediate"), "required");
+    const json::object* imo;
+    TRIAGE_TRY(imo, object_at(im->value(), child(at, "immediate")));
+    for (auto lang : languages) {
+      auto l = imo->find(lang);
+      if (l == imo->end())
+        return make_error(Errc::field_missing, child(child(at, "immediate"), lang),
+                          "every language is required");
+      std::vector<std::string> steps;
+      TRIAGE_TRY(steps, string_list(l->value(), child(child(at, "immediate"), lang)));
+      k.immediate.emplace(lang, std::move(steps));
+    }
+    TRIAGE_TRY(k.owner, req_string(*o, "owner", at));
+    if (std::none_of(depts.begin(), depts.end(), [&](auto& d) { return d.id == k.owner; })) {
+      return make_error(Errc::pack_unknown_reference, child(at, "owner"),
+                        "unknown department \"" + k.owner + "\"");
+    }
+    out.push_back(std::move(k));
+  }
+  return out;
+}
+
+Result<std::vector<TemplateSpec>> read_templates(const json::value& v, Reader& reader) {
+  const std::string where = "/templates";
+  if (!v.is_array()) return type_error(where, "array", v);
+  std::vector<TemplateSpec> out;
+  auto known = [](std::string_view name) {
+    const auto& names = template_placeholders();
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  for (std::size_t i = 0; i < v.get_array().size(); ++i) {
+    const std::string at = child(where, i);
+    const json::object* o;
+    TRIAGE_TRY(o, object_at(v.get_array()[i], at));
+    for (const auto& kv : *o) {
+      if (kv.key() != "id" && kv.key() != "kind" && kv.key() != "when" && kv.key() != "text") {
+        return unknown_key(at, kv.key(), "id, kind, when, text");
+      }
+    }
+    TemplateSpec t;
+    t.where = at;
+    TRIAGE_TRY(t.id, req_string(*o, "id", at));
+    if (std::any_of(out.begin(), out.end(), [&](auto& x) { return x.id == t.id; })) {
+      return make_error(Errc::pack_duplicate_id, child(at, "id"),
+                        "duplicate template \"" + t.id + "\"");
+    }
+    TRIAGE_TRY(t.kind, req_string(*o, "kind", at));
+    if (std::find(template_kinds.begin(), template_kinds.end(), std::string_view(t.kind)) ==
+        template_kinds.end()) {
+      return make_error(Errc::pack_unknown_reference, child(at, "kind"),
+                        "unknown kind \"" + t.kind +
+                            "\"; expected opening|clarification|apology_solution|"
+                            "resolved_confirmation|follow_up_visit");
+    }
+    TRIAGE_TRY(t.when, opt_when(*o, at, reader));
+    auto text = o->find("text");
+    if (text == o->end()) return make_error(Errc::field_missing, child(at, "text"), "required");
+    TRIAGE_TRY(t.text, read_localized(text->value(), child(at, "text")));
+    for (const auto& [lang, body] : t.text) {
+      auto parsed = Template::parse(body, known, child(child(at, "text"), lang));
+      if (!parsed) return parsed.error();
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
 }  // namespace
 
 std::string_view to_string(Urgency u) noexcept {
@@ -1179,12 +1387,14 @@ Result<Pack> pack_from_json(const json::value& doc, const PackLimits& limits) {
   const std::string root;
   static const std::set<std::string_view> top = {
       "schema",  "name",        "version", "description", "settings", "dimensions", "rules",
-      "urgency", "departments", "routing", "calendars",   "sla",      "workflow",   "chains"};
+      "urgency", "departments", "routing", "calendars",   "sla",      "workflow",   "chains",
+      "i18n",    "questions",   "clarify", "knowledge",   "templates"};
   for (const auto& kv : o) {
     if (!top.count(kv.key())) {
       return unknown_key(root, kv.key(),
                          "schema, name, version, description, settings, dimensions, rules, "
-                         "urgency, departments, routing, calendars, sla, workflow, chains");
+                         "urgency, departments, routing, calendars, sla, workflow, chains, i18n, "
+                         "questions, clarify, knowledge, templates");
     }
   }
   Pack p;
@@ -1264,6 +1474,9 @@ Result<Pack> pack_from_json(const json::value& doc, const PackLimits& limits) {
         const std::string at = child(then_at, kv.key());
         if (kv.key() == "tags") {
           TRIAGE_TRY(r.tags, string_list(kv.value(), at));
+        } else if (kv.key() == "template") {
+          if (!kv.value().is_string()) return type_error(at, "string", kv.value());
+          r.template_id = std::string(kv.value().get_string());
         } else if (kv.key() == "score") {
           const json::object* so;
           TRIAGE_TRY(so, object_at(kv.value(), at));
@@ -1293,7 +1506,7 @@ Result<Pack> pack_from_json(const json::value& doc, const PackLimits& limits) {
             }
           }
         } else {
-          return unknown_key(then_at, kv.key(), "score, tags");
+          return unknown_key(then_at, kv.key(), "score, tags, template");
         }
       }
       p.rules.push_back(std::move(r));
@@ -1322,6 +1535,36 @@ Result<Pack> pack_from_json(const json::value& doc, const PackLimits& limits) {
   if (auto c = o.find("chains"); c != o.end()) {
     TRIAGE_TRY(p.chains, read_chains(c->value(), p.calendars));
   }
+  if (auto i = o.find("i18n"); i != o.end()) {
+    TRIAGE_TRY(p.i18n, read_i18n(i->value()));
+  }
+  // Questions, known issues and templates run after everything else: they may read it all.
+  reader.set_stage(Reader::Stage::sla);
+  if (auto q = o.find("questions"); q != o.end()) {
+    TRIAGE_TRY(p.questions, read_questions(q->value(), reader));
+  }
+  if (auto c = o.find("clarify"); c != o.end()) {
+    const json::object* co;
+    TRIAGE_TRY(co, object_at(c->value(), "/clarify"));
+    for (const auto& kv : *co) {
+      const std::string at = child("/clarify", kv.key());
+      if (std::none_of(p.dimensions.begin(), p.dimensions.end(),
+                       [&](auto& d) { return d.id == kv.key(); })) {
+        return make_error(Errc::pack_unknown_reference, at,
+                          "unknown dimension \"" + std::string(kv.key()) + "\"");
+      }
+      Localized l;
+      TRIAGE_TRY(l, read_localized(kv.value(), at));
+      p.clarify.emplace(kv.key(), std::move(l));
+    }
+  }
+  if (auto k = o.find("knowledge"); k != o.end()) {
+    TRIAGE_TRY(p.knowledge, read_knowledge(k->value(), reader, p.departments));
+  }
+  if (auto t = o.find("templates"); t != o.end()) {
+    TRIAGE_TRY(p.templates, read_templates(t->value(), reader));
+  }
+  reader.set_stage(Reader::Stage::rules);
   return p;
 }
 

@@ -25,6 +25,10 @@ const Calendar& pick_calendar(const CompiledPack& cp, const Evaluation& ev);
 SlaPlan plan_sla(const CompiledPack& cp, const Evaluation& ev, const Ticket& ticket,
                  boost::posix_time::ptime start, const Calendar& cal);
 
+/// Questions for what is missing or unsure, known issues, the response template and the
+/// conclusion, added to `d` (which already holds labels, urgency, route and SLA).
+void respond(const CompiledPack& cp, const Evaluation& ev, const Ticket& ticket, Diagnosis& d);
+
 }  // namespace detail
 }  // namespace v1
 }  // namespace triage

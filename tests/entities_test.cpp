@@ -31,7 +31,7 @@ TEST(Entities, ErrorCodes) {
   EXPECT_EQ(found("一打开就报错 E1024"), (std::vector<P>{{"error_code", "E1024"}}));
   EXPECT_EQ(found("页面显示 502 Bad Gateway"), (std::vector<P>{{"error_code", "502"}}));
   EXPECT_EQ(found("error code: 40013"), (std::vector<P>{{"error_code", "40013"}}));
-  EXPECT_TRUE(found("充了500元").empty());
+  EXPECT_EQ(found("充了500元"), (std::vector<P>{{"amount", "500元"}}));  // money, not an error
 }
 
 TEST(Entities, VersionsOsPhonesAndEmails) {
@@ -42,6 +42,12 @@ TEST(Entities, VersionsOsPhonesAndEmails) {
   EXPECT_EQ(found("mail li.wei@example.com thanks"),
             (std::vector<P>{{"email", "li.wei@example.com"}}));
   EXPECT_EQ(found("鸿蒙4.0 闪退"), (std::vector<P>{{"os", "鸿蒙4.0"}}));
+}
+
+TEST(Entities, Amounts) {
+  EXPECT_EQ(found("扣了我 ¥199.00 两次"), (std::vector<P>{{"amount", "¥199.00"}}));
+  EXPECT_EQ(found("charged USD 25 twice"), (std::vector<P>{{"amount", "USD 25"}}));
+  EXPECT_EQ(found("退了1,280元"), (std::vector<P>{{"amount", "1,280元"}}));
 }
 
 TEST(Entities, NothingInPlainText) {

@@ -71,6 +71,44 @@ struct SlaReport {
   boost::posix_time::ptime start;  ///< when the clocks started (created_at, or now)
 };
 
+/// Something the help desk should ask the customer.
+struct Question {
+  std::string id;
+  std::string field;      ///< the missing field it asks for (empty for clarifications)
+  std::string dimension;  ///< for clarifications: the dimension that is unsure
+  std::string text;       ///< in the ticket's language
+};
+
+struct KnownIssueMatch {
+  std::string id, title;
+  double score = 0;
+  std::vector<std::string> matched;  ///< the ranking keywords found in the text
+  std::string cause;
+  std::vector<std::string> immediate;
+  std::string long_term;
+  std::string owner;
+};
+
+struct RenderedTemplate {
+  std::string id, kind, language, text;
+};
+
+/// The help-desk lead's summary: what is probably wrong, who acts, what happens next.
+struct Conclusion {
+  std::string status;  ///< known_issue, new_problem or needs_information
+  std::optional<std::string> root_cause;
+  std::optional<std::string> known_issue;
+  std::string owner;  ///< the department that acts first
+  std::vector<std::string> departments;
+  std::vector<std::string> immediate_actions;
+  std::optional<std::string> long_term_action;
+  boost::posix_time::ptime expected_completion;  ///< from the SLA (not_a_date_time if none)
+  boost::posix_time::ptime next_contact;
+  bool follow_up_visit = false;
+  std::vector<std::string> missing;  ///< fields asked for
+  std::vector<std::string> unsure;   ///< dimensions without a decision
+};
+
 struct Diagnosis {
   std::optional<std::string> ticket_id;
   std::string request_id;
@@ -83,6 +121,10 @@ struct Diagnosis {
   std::optional<Route> route;          ///< set when the pack has a routing section
   std::optional<SlaReport> sla;        ///< set when the pack has an SLA section
   std::vector<Explanation> explain;
+  std::optional<std::vector<Question>> questions;         ///< when the pack asks questions
+  std::optional<std::vector<KnownIssueMatch>> knowledge;  ///< when the pack has known issues
+  std::optional<RenderedTemplate> response;               ///< JSON key "template"
+  std::optional<Conclusion> conclusion;
 
   const Label* label(std::string_view dimension) const noexcept;
 };

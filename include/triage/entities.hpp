@@ -11,8 +11,8 @@
 namespace triage {
 inline namespace v1 {
 
-enum class EntityKind : std::uint8_t { order_id, error_code, version, phone, email, os };
-inline constexpr std::size_t entity_kind_count = 6;
+enum class EntityKind : std::uint8_t { order_id, error_code, version, phone, email, os, amount };
+inline constexpr std::size_t entity_kind_count = 7;
 
 std::string_view to_string(EntityKind k) noexcept;
 /// The ticket field an entity supplies ("order_id", "error_message", "version", "customer.phone",

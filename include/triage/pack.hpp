@@ -3,7 +3,9 @@
 // Pack into an Engine is engine.hpp's job.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +42,8 @@ struct Dimension {
   std::string title;
   std::vector<DimensionValue> values;
   double min_confidence = 0.3;
+  /// Unsure when the runner-up scores within this share of the best: (best-second)/best < margin.
+  double margin = 0.0;
   std::optional<std::string> fallback;
   std::string where;  ///< JSON pointer
 };
@@ -87,7 +91,8 @@ struct Rule {
   Condition when;
   std::vector<Score> scores;
   std::vector<std::string> tags;
-  std::string where;  ///< JSON pointer
+  std::string template_id;  ///< a response template this rule chooses (empty: none)
+  std::string where;        ///< JSON pointer
 };
 
 /// Urgency levels, most urgent first (SPEC §3).
@@ -182,6 +187,47 @@ struct SlaPolicy {
   std::vector<SlaTargetSpec> targets;
 };
 
+/// Text in each response language ("zh-Hans", "zh-Hant", "en").
+using Localized = std::map<std::string, std::string, std::less<>>;
+inline constexpr std::array<std::string_view, 3> languages = {"zh-Hans", "zh-Hant", "en"};
+
+/// Titles in each language: of dimension values ("problem_type.system_failure"), departments,
+/// urgency levels and fields.
+struct I18n {
+  std::map<std::string, Localized, std::less<>> values, departments, urgency, fields;
+};
+
+struct QuestionSpec {
+  std::string id;
+  std::string field;  ///< asked only when the ticket (or an entity in its text) lacks it
+  std::optional<Condition> when;
+  Localized ask;
+  std::string where;
+};
+
+struct KnowledgeEntry {
+  std::string id;
+  Localized title;
+  Condition when;                     ///< must hold for the entry to match
+  std::vector<std::string> keywords;  ///< rank the matches
+  Localized cause;
+  std::map<std::string, std::vector<std::string>, std::less<>> immediate;
+  Localized long_term;
+  std::string owner;  ///< department
+  std::string where;
+};
+
+struct TemplateSpec {
+  std::string id;
+  std::string
+      kind;  ///< opening, clarification, apology_solution, resolved_confirmation, follow_up_visit
+  std::optional<Condition> when;
+  Localized text;
+  std::string where;
+};
+inline constexpr std::array<std::string_view, 5> template_kinds = {
+    "opening", "clarification", "apology_solution", "resolved_confirmation", "follow_up_visit"};
+
 struct PackSettings {
   double smoothing = 1.0;  ///< added to the denominator of confidences: weak evidence stays weak
 };
@@ -201,6 +247,11 @@ struct Pack {
   std::optional<SlaPolicy> sla;          ///< absent: diagnoses carry no deadlines
   std::optional<WorkflowSpec> workflow;  ///< absent: the standard lifecycle
   std::vector<ChainSpec> chains;
+  I18n i18n;
+  std::vector<QuestionSpec> questions;
+  std::map<std::string, Localized, std::less<>> clarify;  ///< per dimension: {first} or {second}?
+  std::vector<KnowledgeEntry> knowledge;
+  std::vector<TemplateSpec> templates;
   bool has_urgency = false;  ///< the pack declares an urgency section
 };
 

@@ -17,6 +17,7 @@
 #include "triage/request_id.hpp"
 #include "triage/router.hpp"
 #include "triage/sla.hpp"
+#include "triage/templates.hpp"
 #include "triage/ticket.hpp"
 #include "triage/timestamp.hpp"
 #include "triage/version.hpp"

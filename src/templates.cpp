@@ -1,0 +1,115 @@
+#include "triage/templates.hpp"
+
+#include <algorithm>
+
+namespace triage {
+inline namespace v1 {
+
+const std::vector<std::string_view>& template_placeholders() noexcept {
+  static const std::vector<std::string_view> names = {
+      "request_id",   "ticket.id",          "customer.name",  "product",  "module",
+      "order_id",     "error_message",      "version",        "os",       "problem_type",
+      "request_kind", "scenario",           "demand",         "urgency",  "primary",
+      "assisting",    "first_response_due", "resolution_due", "plan_due", "questions",
+      "cause",        "immediate",          "long_term",      "agent"};
+  return names;
+}
+
+Result<Template> Template::parse(std::string_view text,
+                                 const std::function<bool(std::string_view)>& known,
+                                 std::string_view where) {
+  Template t;
+  int depth = 0;
+  std::string literal;
+  auto flush = [&] {
+    if (!literal.empty()) t.pieces_.push_back({Piece::Kind::text, std::move(literal), {}});
+    literal.clear();
+  };
+  auto fail = [&](std::size_t at, const std::string& what) {
+    return make_error(Errc::pack_invalid, std::string(where),
+                      what + " at character " + std::to_string(at + 1));
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '{') {
+      const auto close = text.find('}', i);
+      if (close == std::string_view::npos) return fail(i, "unclosed {");
+      std::string_view inner = text.substr(i + 1, close - i - 1);
+      std::optional<std::string> fallback;
+      if (auto bar = inner.find('|'); bar != std::string_view::npos) {
+        fallback = std::string(inner.substr(bar + 1));
+        inner = inner.substr(0, bar);
+      }
+      if (inner.empty() || !known(inner)) {
+        return fail(i, "unknown placeholder {" + std::string(inner) + "}");
+      }
+      flush();
+      t.pieces_.push_back({Piece::Kind::value, std::string(inner), std::move(fallback)});
+      i = close;
+    } else if (c == '}') {
+      return fail(i, "} without {");
+    } else if (c == '[') {
+      flush();
+      ++depth;
+      t.pieces_.push_back({Piece::Kind::clause_begin, "", {}});
+    } else if (c == ']') {
+      if (depth == 0) return fail(i, "] without [");
+      flush();
+      --depth;
+      t.pieces_.push_back({Piece::Kind::clause_end, "", {}});
+    } else {
+      literal += c;
+    }
+  }
+  if (depth != 0) return fail(text.size() - 1, "unclosed [");
+  flush();
+  return t;
+}
+
+std::string Template::render(
+    const std::function<std::optional<std::string>(std::string_view)>& lookup) const {
+  // A stack of clauses being built; a clause that lost a value is dropped when it closes.
+  struct Frame {
+    std::string text;
+    bool complete = true;
+  };
+  std::vector<Frame> stack(1);
+  for (const auto& p : pieces_) {
+    switch (p.kind) {
+      case Piece::Kind::text:
+        stack.back().text += p.text;
+        break;
+      case Piece::Kind::value: {
+        auto v = lookup(p.text);
+        if (v && !v->empty())
+          stack.back().text += *v;
+        else if (p.fallback)
+          stack.back().text += *p.fallback;
+        else
+          stack.back().complete = false;
+        break;
+      }
+      case Piece::Kind::clause_begin:
+        stack.emplace_back();
+        break;
+      case Piece::Kind::clause_end: {
+        Frame f = std::move(stack.back());
+        stack.pop_back();
+        if (f.complete) stack.back().text += f.text;
+        break;
+      }
+    }
+  }
+  return stack.front().text;
+}
+
+std::vector<std::string> Template::placeholders() const {
+  std::vector<std::string> out;
+  for (const auto& p : pieces_) {
+    if (p.kind == Piece::Kind::value) out.push_back(p.text);
+  }
+  return out;
+}
+
+}  // namespace v1
+}  // namespace triage
