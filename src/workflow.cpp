@@ -260,6 +260,10 @@ std::string Workflow::to_dot() const {
   auto quote = [](const std::string& s) {
     std::string out = "\"";
     for (char c : s) {
+      if (c == '\n') {
+        out += "\\n";  // a line break inside a DOT label
+        continue;
+      }
       if (c == '"' || c == '\\') out += '\\';
       out += c;
     }
@@ -271,14 +275,14 @@ std::string Workflow::to_dot() const {
       "fontname=\"Helvetica\"];\n";
   dot += "  __start [shape=point];\n  __start -> " + quote(spec.start) + ";\n";
   for (const auto& s : spec.states) {
-    dot += "  " + quote(s.id) + " [label=" + quote(s.title.empty() ? s.id : s.id + "\\n" + s.title);
+    dot += "  " + quote(s.id) + " [label=" + quote(s.title.empty() ? s.id : s.id + "\n" + s.title);
     if (s.terminal) dot += ", peripheries=2";
     dot += "];\n";
   }
   for (auto [e, end] = boost::edges(impl_->graph); e != end; ++e) {
     const auto& t = spec.transitions[impl_->graph[*e].transition];
     std::string label = t.event;
-    if (t.guard) label += "\\n[" + to_string(*t.guard) + "]";
+    if (t.guard) label += "\n[" + to_string(*t.guard) + "]";
     dot += "  " + quote(t.from) + " -> " + quote(t.to) + " [label=" + quote(label) +
            ", fontsize=10];\n";
   }
