@@ -11,6 +11,7 @@
 #include "triage/error.hpp"
 #include "triage/evaluation.hpp"
 #include "triage/fold.hpp"
+#include "triage/holder.hpp"
 #include "triage/language.hpp"
 #include "triage/matcher.hpp"
 #include "triage/pack.hpp"

@@ -1,0 +1,337 @@
+// Engines, diagnosis and typed results.
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "guard.hpp"
+#include "handles.hpp"
+#include "triage/triage.hpp"
+
+using namespace triage;
+using triage::capi::fail;
+using triage::capi::give;
+using triage::capi::guarded;
+using triage::capi::null_arg;
+
+namespace triage::capi {
+namespace {
+struct LastError {
+  int code = 0;
+  std::string message;
+};
+thread_local LastError last_error;
+
+// The ticket JSON a host callback receives: what the host sent, re-serialised.
+class CallbackClassifier final : public Classifier {
+ public:
+  CallbackClassifier(std::string name, triage_classifier_fn fn, void* user_data)
+      : name_(std::move(name)), fn_(fn), user_data_(user_data) {}
+  std::string_view name() const noexcept override { return name_; }
+  void classify(const Ticket& ticket, Evaluation& ev) const override {
+    const std::string json = boost::json::serialize(to_json(ticket));
+    triage_scores scores{&ev};
+    if (fn_(user_data_, json.c_str(), json.size(), &scores) != 0) {
+      throw CallbackFailed{"classifier " + name_ + " reported a failure"};
+    }
+  }
+
+ private:
+  std::string name_;
+  triage_classifier_fn fn_;
+  void* user_data_;
+};
+}  // namespace
+
+void set_error(int code, std::string message) noexcept {
+  try {
+    last_error.code = code;
+    last_error.message = std::move(message);
+  } catch (...) {
+    last_error.message.clear();
+  }
+}
+
+int give(std::string_view s, char** out, std::size_t* out_len) noexcept {
+  char* buf = static_cast<char*>(std::malloc(s.size() + 1));
+  if (!buf) return fail(TRIAGE_ERR_OUT_OF_MEMORY, "out of memory");
+  std::memcpy(buf, s.data(), s.size());
+  buf[s.size()] = '\0';
+  *out = buf;
+  if (out_len) *out_len = s.size();
+  return TRIAGE_OK;
+}
+
+std::shared_ptr<const Classifier> make_callback_classifier(std::string name,
+                                                           triage_classifier_fn fn,
+                                                           void* user_data) {
+  return std::make_shared<CallbackClassifier>(std::move(name), fn, user_data);
+}
+
+Evaluation& thread_evaluation() {
+  thread_local Evaluation ev;  // one per thread: warm buffers, no locks
+  return ev;
+}
+
+int new_engine(Result<Engine> r, triage_engine** out) {
+  if (!r) return fail(r.error());
+  *out = std::make_unique<triage_engine>(triage_engine{std::move(*r), {}}).release();
+  (*out)->pack_label = (*out)->engine.pack().name + " " + (*out)->engine.pack().version;
+  return TRIAGE_OK;
+}
+
+}  // namespace triage::capi
+
+extern "C" {
+
+const char* triage_version(void) {
+  return TRIAGE_VERSION_STRING;
+}
+int triage_abi_version(void) {
+  return TRIAGE_ABI_VERSION;
+}
+
+const char* triage_status_name(int status) {
+  switch (status) {
+    case TRIAGE_ERR_NOT_FOUND:
+      return "not_found";
+    case TRIAGE_ERR_CALLBACK:
+      return "callback";
+    case TRIAGE_ERR_OUT_OF_MEMORY:
+      return "out_of_memory";
+    default:
+      break;
+  }
+  const auto name = errc_name(static_cast<Errc>(status));
+  return name == "unknown" ? "unknown" : name.data();  // errc_name returns literals
+}
+
+const char* triage_last_error_message(void) {
+  return triage::capi::last_error.message.c_str();
+}
+
+void triage_string_free(char* s) {
+  std::free(s);
+}
+
+int triage_engine_new_default(triage_engine** out) {
+  return guarded([&] {
+    if (!out) return null_arg("out");
+    return triage::capi::new_engine(Engine::builtin(), out);
+  });
+}
+
+int triage_engine_new_from_json(const char* pack, size_t len, triage_engine** out) {
+  return guarded([&] {
+    if (!out) return null_arg("out");
+    if (!pack) return null_arg("pack");
+    return triage::capi::new_engine(Engine::from_json(std::string_view(pack, len)), out);
+  });
+}
+
+int triage_engine_new_from_file(const char* path, triage_engine** out) {
+  return guarded([&] {
+    if (!out) return null_arg("out");
+    if (!path) return null_arg("path");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail(TRIAGE_ERR_IO, std::string(path) + ": cannot open pack file");
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    if (in.bad()) return fail(TRIAGE_ERR_IO, std::string(path) + ": read error");
+    auto r = Engine::from_json(buf.str());
+    if (!r) {
+      Error e = r.error();
+      e.message = std::string(path) + ": " + e.message;
+      return fail(e);
+    }
+    return triage::capi::new_engine(std::move(r), out);
+  });
+}
+
+void triage_engine_free(triage_engine* engine) {
+  std::unique_ptr<triage_engine>{engine};
+}
+
+const char* triage_engine_pack(const triage_engine* engine) {
+  return engine ? engine->pack_label.c_str() : "";
+}
+
+int triage_scores_add(triage_scores* scores, const char* dimension, const char* value,
+                      double weight) {
+  return guarded([&] {
+    if (!scores) return null_arg("scores");
+    if (!dimension) return null_arg("dimension");
+    if (!value) return null_arg("value");
+    if (!scores->ev->add_score(dimension, value, weight)) {
+      return fail(TRIAGE_ERR_NOT_FOUND,
+                  std::string(dimension) + "." + value + ": no such dimension value");
+    }
+    return static_cast<int>(TRIAGE_OK);
+  });
+}
+
+int triage_engine_builder_new(triage_engine_builder** out) {
+  return guarded([&] {
+    if (!out) return null_arg("out");
+    *out = std::make_unique<triage_engine_builder>().release();
+    return static_cast<int>(TRIAGE_OK);
+  });
+}
+
+void triage_engine_builder_free(triage_engine_builder* builder) {
+  std::unique_ptr<triage_engine_builder>{builder};
+}
+
+int triage_engine_builder_set_pack_json(triage_engine_builder* builder, const char* pack,
+                                        size_t len) {
+  return guarded([&] {
+    if (!builder) return null_arg("builder");
+    if (!pack) return null_arg("pack");
+    builder->pack = std::string(pack, len);
+    return static_cast<int>(TRIAGE_OK);
+  });
+}
+
+int triage_engine_builder_add_classifier(triage_engine_builder* builder, const char* name,
+                                         triage_classifier_fn fn, void* user_data) {
+  return guarded([&] {
+    if (!builder) return null_arg("builder");
+    if (!name) return null_arg("name");
+    if (!fn) return null_arg("fn");
+    builder->options.classifiers.push_back(
+        triage::capi::make_callback_classifier(name, fn, user_data));
+    return static_cast<int>(TRIAGE_OK);
+  });
+}
+
+int triage_engine_builder_build(const triage_engine_builder* builder, triage_engine** out) {
+  return guarded([&] {
+    if (!builder) return null_arg("builder");
+    if (!out) return null_arg("out");
+    const std::string_view pack =
+        builder->pack ? std::string_view(*builder->pack) : default_pack_json();
+    return triage::capi::new_engine(Engine::from_json(pack, builder->options), out);
+  });
+}
+
+int triage_diagnose_json(const triage_engine* engine, const char* ticket, size_t len,
+                         char** out_json, size_t* out_len) {
+  return guarded([&] {
+    if (!engine) return null_arg("engine");
+    if (!ticket) return null_arg("ticket");
+    if (!out_json) return null_arg("out_json");
+    auto r = diagnose_line(engine->engine, std::string_view(ticket, len), 1,
+                           triage::capi::thread_evaluation());
+    if (r.error) return fail(*r.error);
+    return give(r.json, out_json, out_len);
+  });
+}
+
+int triage_diagnose_jsonl(const triage_engine* engine, const char* tickets, size_t len,
+                          char** out_jsonl, size_t* out_len) {
+  return guarded([&] {
+    if (!engine) return null_arg("engine");
+    if (!tickets && len) return null_arg("tickets");
+    if (!out_jsonl) return null_arg("out_jsonl");
+    std::string out;
+    RequestIdGenerator ids;
+    DiagnoseOptions opts;
+    opts.request_ids = &ids;
+    Evaluation& ev = triage::capi::thread_evaluation();
+    std::string_view rest(tickets ? tickets : "", len);
+    for (std::size_t number = 1; !rest.empty(); ++number) {
+      const auto nl = rest.find('\n');
+      std::string_view line = rest.substr(0, nl);
+      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (is_blank(line)) continue;
+      out += diagnose_line(engine->engine, line, number, ev, opts).json;
+      out += '\n';
+    }
+    return give(out, out_jsonl, out_len);
+  });
+}
+
+namespace {
+int classify(const triage_engine* engine, Result<Ticket> ticket, triage_result** out) {
+  if (!ticket) return fail(ticket.error());
+  auto r = std::make_unique<triage_result>();
+  r->diagnosis = engine->engine.diagnose(*ticket, triage::capi::thread_evaluation());
+  *out = r.release();
+  return TRIAGE_OK;
+}
+}  // namespace
+
+int triage_classify_json(const triage_engine* engine, const char* ticket, size_t len,
+                         triage_result** out) {
+  return guarded([&] {
+    if (!engine) return null_arg("engine");
+    if (!ticket) return null_arg("ticket");
+    if (!out) return null_arg("out");
+    return classify(engine, parse_ticket(std::string_view(ticket, len)), out);
+  });
+}
+
+int triage_classify_text(const triage_engine* engine, const char* text, size_t len,
+                         triage_result** out) {
+  return guarded([&] {
+    if (!engine) return null_arg("engine");
+    if (!text) return null_arg("text");
+    if (!out) return null_arg("out");
+    const std::string_view t(text, len);
+    if (!is_valid_utf8(t)) return fail(TRIAGE_ERR_INVALID_ARGUMENT, "text: invalid UTF-8");
+    if (len > TicketLimits{}.max_text_bytes) {
+      return fail(TRIAGE_ERR_TEXT_TOO_LARGE, "text: exceeds the limit of 1 MiB");
+    }
+    Ticket ticket;
+    ticket.text = std::string(t);
+    return classify(engine, std::move(ticket), out);
+  });
+}
+
+void triage_result_free(triage_result* result) {
+  std::unique_ptr<triage_result>{result};
+}
+
+size_t triage_result_label_count(const triage_result* result) {
+  return result ? result->diagnosis.labels.size() : 0;
+}
+
+int triage_result_label(const triage_result* result, size_t index, const char** dimension,
+                        const char** value, double* confidence) {
+  return guarded([&] {
+    if (!result) return null_arg("result");
+    if (index >= result->diagnosis.labels.size()) {
+      return fail(TRIAGE_ERR_NOT_FOUND, "index " + std::to_string(index) + ": no such dimension");
+    }
+    const Label& l = result->diagnosis.labels[index];
+    if (dimension) *dimension = l.dimension.c_str();
+    if (value) *value = l.value ? l.value->c_str() : nullptr;
+    if (confidence) *confidence = l.confidence;
+    return static_cast<int>(TRIAGE_OK);
+  });
+}
+
+const char* triage_result_urgency(const triage_result* result) {
+  return result && result->diagnosis.urgency ? result->diagnosis.urgency->c_str() : nullptr;
+}
+const char* triage_result_primary(const triage_result* result) {
+  return result && result->diagnosis.route ? result->diagnosis.route->primary.c_str() : nullptr;
+}
+const char* triage_result_group(const triage_result* result) {
+  return result && result->diagnosis.route ? result->diagnosis.route->group.c_str() : nullptr;
+}
+const char* triage_result_request_id(const triage_result* result) {
+  return result ? result->diagnosis.request_id.c_str() : nullptr;
+}
+
+int triage_result_json(const triage_result* result, char** out_json, size_t* out_len) {
+  return guarded([&] {
+    if (!result) return null_arg("result");
+    if (!out_json) return null_arg("out_json");
+    return give(boost::json::serialize(to_json(result->diagnosis)), out_json, out_len);
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,185 @@
+/* triage — the stable C ABI.
+ *
+ * Conventions (after sqlite3, zstd and libgit2):
+ * - Opaque handles with create/free pairs; every free function accepts NULL.
+ * - Functions that can fail return a status (TRIAGE_OK = 0); the details of the last failure on
+ *   the calling thread come from triage_last_error_message(), which never returns NULL.
+ * - Output parameters come first after the handle they belong to is named, outputs are set only
+ *   on success, and strings the library allocates are freed with triage_string_free().
+ * - Text in and out is UTF-8 JSON (the same documents as the `triage` command); invalid UTF-8 and
+ *   NULL pointers are errors, never crashes. No C++ exception crosses this boundary.
+ * - An engine is immutable: any number of threads may diagnose on one engine at once.
+ * - Compile-time version: TRIAGE_VERSION_STRING, TRIAGE_ABI_VERSION; run time: triage_version(),
+ *   triage_abi_version(). A host should check that they agree. */
+#ifndef TRIAGE_H
+#define TRIAGE_H
+
+#include <stddef.h>
+
+#include "triage/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define TRIAGE_C_API __attribute__((visibility("default")))
+#else
+#define TRIAGE_C_API
+#endif
+
+/* ---- status codes (stable; new ones are only appended) ---------------------------------- */
+typedef enum triage_status {
+  TRIAGE_OK = 0,
+  TRIAGE_ERR_INVALID_ARGUMENT = 1, /* NULL pointer, bad length, invalid UTF-8 */
+  TRIAGE_ERR_JSON_SYNTAX = 10,
+  TRIAGE_ERR_JSON_TOO_DEEP = 11,
+  TRIAGE_ERR_NOT_AN_OBJECT = 12,
+  TRIAGE_ERR_FIELD_TYPE = 20,
+  TRIAGE_ERR_FIELD_VALUE = 21,
+  TRIAGE_ERR_FIELD_MISSING = 22,
+  TRIAGE_ERR_FIELD_FORMAT = 23,
+  TRIAGE_ERR_TEXT_TOO_LARGE = 30,
+  TRIAGE_ERR_PACK_SCHEMA = 40,
+  TRIAGE_ERR_PACK_INVALID = 41,
+  TRIAGE_ERR_PACK_DUPLICATE_ID = 42,
+  TRIAGE_ERR_PACK_UNKNOWN_REFERENCE = 43,
+  TRIAGE_ERR_PACK_BAD_REGEX = 44,
+  TRIAGE_ERR_PACK_BAD_KEYWORD = 45,
+  TRIAGE_ERR_PACK_LIMIT = 46,
+  TRIAGE_ERR_WORKFLOW_INVALID = 47,
+  TRIAGE_ERR_TRANSITION_REFUSED = 50,
+  TRIAGE_ERR_TRANSITION_UNKNOWN = 51,
+  TRIAGE_ERR_IO = 60,
+  TRIAGE_ERR_NOT_FOUND = 61,        /* no such agent, dimension index, … */
+  TRIAGE_ERR_CALLBACK = 70,         /* a host callback returned non-zero */
+  TRIAGE_ERR_OUT_OF_MEMORY = 98,
+  TRIAGE_ERR_INTERNAL = 99
+} triage_status;
+
+/* ---- versions and errors ---------------------------------------------------------------- */
+TRIAGE_C_API const char *triage_version(void);
+TRIAGE_C_API int triage_abi_version(void);
+/* "ok", "json_syntax", "pack_unknown_reference", …; "unknown" for codes this library lacks. */
+TRIAGE_C_API const char *triage_status_name(int status);
+/* The message of the last failure on this thread ("" when none); library-owned, never NULL,
+ * valid until the next call on this thread. Messages name the place: "/customer/tier: …". */
+TRIAGE_C_API const char *triage_last_error_message(void);
+/* Frees a string the library returned. NULL is fine. */
+TRIAGE_C_API void triage_string_free(char *s);
+
+/* ---- engines ---------------------------------------------------------------------------- */
+typedef struct triage_engine triage_engine;
+
+/* The built-in default pack. */
+TRIAGE_C_API int triage_engine_new_default(triage_engine **out);
+/* A pack given as JSON text (`len` bytes; it need not be NUL-terminated). */
+TRIAGE_C_API int triage_engine_new_from_json(const char *pack, size_t len, triage_engine **out);
+/* A pack file (read by the library). */
+TRIAGE_C_API int triage_engine_new_from_file(const char *path, triage_engine **out);
+TRIAGE_C_API void triage_engine_free(triage_engine *engine);
+/* "name version" of the engine's pack, library-owned for the engine's lifetime. */
+TRIAGE_C_API const char *triage_engine_pack(const triage_engine *engine);
+
+/* Engines with host classifiers: the callback adds scores for the ticket (JSON, as given to the
+ * diagnose call) through triage_scores_add and returns 0 (non-zero fails the diagnosis with
+ * TRIAGE_ERR_CALLBACK). It may be called from many threads at once. */
+typedef struct triage_scores triage_scores;
+TRIAGE_C_API int triage_scores_add(triage_scores *scores, const char *dimension, const char *value,
+                                   double weight);
+typedef int (*triage_classifier_fn)(void *user_data, const char *ticket_json, size_t len,
+                                    triage_scores *scores);
+
+typedef struct triage_engine_builder triage_engine_builder;
+TRIAGE_C_API int triage_engine_builder_new(triage_engine_builder **out);
+TRIAGE_C_API void triage_engine_builder_free(triage_engine_builder *builder);
+/* The pack to compile (default: the built-in pack). */
+TRIAGE_C_API int triage_engine_builder_set_pack_json(triage_engine_builder *builder,
+                                                     const char *pack, size_t len);
+/* Adds a host classifier; `user_data` is passed back to every call and must outlive the engine. */
+TRIAGE_C_API int triage_engine_builder_add_classifier(triage_engine_builder *builder,
+                                                      const char *name, triage_classifier_fn fn,
+                                                      void *user_data);
+TRIAGE_C_API int triage_engine_builder_build(const triage_engine_builder *builder,
+                                             triage_engine **out);
+
+/* ---- diagnosing ------------------------------------------------------------------------- */
+/* One ticket (JSON object) → the diagnosis JSON, exactly as `triage diagnose` writes it. */
+TRIAGE_C_API int triage_diagnose_json(const triage_engine *engine, const char *ticket, size_t len,
+                                      char **out_json, size_t *out_len);
+/* JSON Lines in → JSON Lines out: one output line per non-blank input line, in order; a line that
+ * fails becomes {"line": N, "error": {...}} and the call still returns TRIAGE_OK. */
+TRIAGE_C_API int triage_diagnose_jsonl(const triage_engine *engine, const char *tickets,
+                                       size_t len, char **out_jsonl, size_t *out_len);
+
+/* Typed results for hot paths: no JSON to write or parse on the way out. */
+typedef struct triage_result triage_result;
+TRIAGE_C_API int triage_classify_json(const triage_engine *engine, const char *ticket, size_t len,
+                                      triage_result **out);
+/* A ticket that is only text (UTF-8, `len` bytes). */
+TRIAGE_C_API int triage_classify_text(const triage_engine *engine, const char *text, size_t len,
+                                      triage_result **out);
+TRIAGE_C_API void triage_result_free(triage_result *result);
+TRIAGE_C_API size_t triage_result_label_count(const triage_result *result);
+/* The index-th dimension: its id, the value (NULL when undecided) and the confidence. Strings
+ * live as long as the result. */
+TRIAGE_C_API int triage_result_label(const triage_result *result, size_t index,
+                                     const char **dimension, const char **value,
+                                     double *confidence);
+/* NULL when the pack has no such section. */
+TRIAGE_C_API const char *triage_result_urgency(const triage_result *result);
+TRIAGE_C_API const char *triage_result_primary(const triage_result *result);
+TRIAGE_C_API const char *triage_result_group(const triage_result *result);
+TRIAGE_C_API const char *triage_result_request_id(const triage_result *result);
+TRIAGE_C_API int triage_result_json(const triage_result *result, char **out_json, size_t *out_len);
+
+/* ---- agents and routers ----------------------------------------------------------------- */
+typedef struct triage_roster triage_roster;
+TRIAGE_C_API int triage_roster_new(triage_roster **out);
+TRIAGE_C_API void triage_roster_free(triage_roster *roster);
+/* Replaces the agents: [{"id", "group", "skills": [], "languages": [], "open_tickets", "available"}]. */
+TRIAGE_C_API int triage_roster_set_json(triage_roster *roster, const char *agents, size_t len);
+TRIAGE_C_API int triage_roster_set_available(triage_roster *roster, const char *agent_id,
+                                             int available);
+TRIAGE_C_API int triage_roster_set_open_tickets(triage_roster *roster, const char *agent_id,
+                                                unsigned open_tickets);
+TRIAGE_C_API int triage_roster_json(const triage_roster *roster, char **out_json, size_t *out_len);
+/* A host router, registered under `name` (a pack names routers per group; built-in names are
+ * round_robin, least_loaded, skills and may be replaced). It picks one of `count` eligible agents
+ * by writing its index to *chosen and returns 0. */
+typedef int (*triage_router_fn)(void *user_data, const char *group, const char *const *agent_ids,
+                                size_t count, const char *language, size_t *chosen);
+TRIAGE_C_API int triage_roster_set_router(triage_roster *roster, const char *name,
+                                          triage_router_fn fn, void *user_data);
+/* Like triage_diagnose_json, and assigns an agent of the handling group from the roster. */
+TRIAGE_C_API int triage_diagnose_json_routed(const triage_engine *engine, triage_roster *roster,
+                                             const char *ticket, size_t len, char **out_json,
+                                             size_t *out_len);
+
+/* ---- SLA and workflow ------------------------------------------------------------------- */
+/* The state of every SLA target of a ticket given its events ([{"at", "type"}, …]) at `now`
+ * (ISO-8601; NULL = the system clock): [{"name", "state", "due", "margin_seconds", …}]. */
+TRIAGE_C_API int triage_sla_status_json(const triage_engine *engine, const char *ticket,
+                                        size_t len, const char *events, size_t events_len,
+                                        const char *now, char **out_json, size_t *out_len);
+/* The state an event leads to from `state` given facts ({"customer_confirmed": true}; NULL = {}),
+ * or TRIAGE_ERR_TRANSITION_REFUSED / _UNKNOWN with the reason. */
+TRIAGE_C_API int triage_workflow_next(const triage_engine *engine, const char *state,
+                                      const char *event, const char *facts_json, char **out_state);
+TRIAGE_C_API int triage_workflow_dot(const triage_engine *engine, char **out_dot, size_t *out_len);
+
+/* ---- safe swap -------------------------------------------------------------------------- */
+/* Holds the current engine for many threads; a new pack replaces it atomically, and a pack that
+ * fails to compile leaves the running engine untouched. */
+typedef struct triage_holder triage_holder;
+TRIAGE_C_API int triage_holder_new(const triage_engine *engine, triage_holder **out);
+TRIAGE_C_API void triage_holder_free(triage_holder *holder);
+TRIAGE_C_API int triage_holder_swap_json(triage_holder *holder, const char *pack, size_t len);
+/* A new handle on the current engine (free it with triage_engine_free). */
+TRIAGE_C_API int triage_holder_acquire(const triage_holder *holder, triage_engine **out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TRIAGE_H */

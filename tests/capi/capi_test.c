@@ -1,0 +1,274 @@
+/* The C ABI as a C host sees it: compiled as C99 with -Wall -Wextra -pedantic -Werror. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <triage.h>
+
+static int passed, failed;
+#define CHECK(cond)                                                      \
+  do {                                                                   \
+    if (cond) {                                                          \
+      ++passed;                                                          \
+    } else {                                                             \
+      ++failed;                                                          \
+      fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n", __FILE__, __LINE__, #cond, \
+              triage_last_error_message());                              \
+    }                                                                    \
+  } while (0)
+
+static int contains(const char *hay, const char *needle) { return hay && strstr(hay, needle) != NULL; }
+
+static void versions(void) {
+  CHECK(strcmp(triage_version(), TRIAGE_VERSION_STRING) == 0);
+  CHECK(triage_abi_version() == TRIAGE_ABI_VERSION);
+  CHECK(strcmp(triage_status_name(TRIAGE_OK), "ok") == 0);
+  CHECK(strcmp(triage_status_name(TRIAGE_ERR_FIELD_VALUE), "field_value") == 0);
+  CHECK(strcmp(triage_status_name(TRIAGE_ERR_OUT_OF_MEMORY), "out_of_memory") == 0);
+  CHECK(strcmp(triage_status_name(12345), "unknown") == 0);
+  CHECK(triage_last_error_message() != NULL);
+}
+
+static void diagnose(const triage_engine *e) {
+  const char *t = "{\"id\":\"c1\",\"channel\":\"app\",\"text\":\"APP一直闪退，订单号2026112012345678\"}";
+  char *out = NULL;
+  size_t len = 0;
+  CHECK(triage_diagnose_json(e, t, strlen(t), &out, &len) == TRIAGE_OK);
+  CHECK(out != NULL && strlen(out) == len);
+  CHECK(contains(out, "\"ticket_id\":\"c1\""));
+  CHECK(contains(out, "\"system_failure\""));
+  CHECK(contains(out, "\"urgency\":\"high\""));
+  triage_string_free(out);
+
+  /* A bad ticket: a status, a message that names the field, nothing allocated. */
+  const char *bad = "{\"text\":\"x\",\"customer\":{\"tier\":\"gold\"}}";
+  out = NULL;
+  CHECK(triage_diagnose_json(e, bad, strlen(bad), &out, &len) == TRIAGE_ERR_FIELD_VALUE);
+  CHECK(out == NULL);
+  CHECK(contains(triage_last_error_message(), "/customer/tier"));
+
+  const char invalid_utf8[] = "{\"text\":\"\xff\xfe\"}";
+  CHECK(triage_diagnose_json(e, invalid_utf8, sizeof invalid_utf8 - 1, &out, &len) == TRIAGE_ERR_JSON_SYNTAX);
+  CHECK(triage_diagnose_json(e, "{", 1, &out, &len) == TRIAGE_ERR_JSON_SYNTAX);
+  /* NULL pointers are errors, never crashes. */
+  CHECK(triage_diagnose_json(NULL, t, strlen(t), &out, &len) == TRIAGE_ERR_INVALID_ARGUMENT);
+  CHECK(triage_diagnose_json(e, NULL, 3, &out, &len) == TRIAGE_ERR_INVALID_ARGUMENT);
+  CHECK(triage_diagnose_json(e, t, strlen(t), NULL, &len) == TRIAGE_ERR_INVALID_ARGUMENT);
+  CHECK(contains(triage_last_error_message(), "out_json"));
+  CHECK(triage_engine_new_default(NULL) == TRIAGE_ERR_INVALID_ARGUMENT);
+  triage_engine_free(NULL);
+  triage_string_free(NULL);
+}
+
+static void batch(const triage_engine *e) {
+  const char *lines = "{\"id\":\"a\",\"text\":\"闪退\"}\n\nnot json\n{\"id\":\"b\",\"text\":\"refund please\"}\r\n";
+  char *out = NULL;
+  size_t len = 0;
+  CHECK(triage_diagnose_jsonl(e, lines, strlen(lines), &out, &len) == TRIAGE_OK);
+  int newlines = 0;
+  for (size_t i = 0; i < len; ++i) newlines += out[i] == '\n';
+  CHECK(newlines == 3); /* one per non-blank input line */
+  CHECK(contains(out, "{\"line\":3,\"error\":{\"code\":\"json_syntax\""));
+  CHECK(strstr(out, "\"ticket_id\":\"a\"") < strstr(out, "\"ticket_id\":\"b\""));
+  triage_string_free(out);
+  CHECK(triage_diagnose_jsonl(e, "", 0, &out, &len) == TRIAGE_OK && len == 0);
+  triage_string_free(out);
+}
+
+static void typed(const triage_engine *e) {
+  const char *text = "I was charged twice for the same order, please refund me";
+  triage_result *r = NULL;
+  CHECK(triage_classify_text(e, text, strlen(text), &r) == TRIAGE_OK);
+  CHECK(triage_result_label_count(r) == 4);
+  const char *dim = NULL, *value = NULL;
+  double confidence = -1;
+  CHECK(triage_result_label(r, 2, &dim, &value, &confidence) == TRIAGE_OK);
+  CHECK(strcmp(dim, "scenario") == 0 && value && strcmp(value, "payment_refund") == 0);
+  CHECK(confidence > 0.3 && confidence <= 1.0);
+  CHECK(triage_result_label(r, 9, &dim, &value, &confidence) == TRIAGE_ERR_NOT_FOUND);
+  CHECK(strcmp(triage_result_primary(r), "finance") == 0);
+  CHECK(triage_result_urgency(r) != NULL);
+  CHECK(triage_result_group(r) != NULL);
+  CHECK(contains(triage_result_request_id(r), "-OTH-"));
+  char *json = NULL;
+  CHECK(triage_result_json(r, &json, NULL) == TRIAGE_OK && contains(json, "\"primary\":\"finance\""));
+  triage_string_free(json);
+  triage_result_free(r);
+  CHECK(triage_classify_text(e, "\xc3", 1, &r) == TRIAGE_ERR_INVALID_ARGUMENT);
+  triage_result_free(NULL);
+  CHECK(triage_result_urgency(NULL) == NULL);
+}
+
+static int boost_payment(void *user_data, const char *ticket_json, size_t len, triage_scores *scores) {
+  int *calls = (int *)user_data;
+  ++*calls;
+  (void)len;
+  if (strstr(ticket_json, "fail-please")) return 1;
+  return triage_scores_add(scores, "scenario", "membership", 9.0);
+}
+
+static void host_classifier(void) {
+  int calls = 0;
+  triage_engine_builder *b = NULL;
+  CHECK(triage_engine_builder_new(&b) == TRIAGE_OK);
+  CHECK(triage_engine_builder_add_classifier(b, "host.points", boost_payment, &calls) == TRIAGE_OK);
+  triage_engine *e = NULL;
+  CHECK(triage_engine_builder_build(b, &e) == TRIAGE_OK);
+  triage_engine_builder_free(b);
+  const char *t = "{\"text\":\"hello\"}";
+  char *out = NULL;
+  CHECK(triage_diagnose_json(e, t, strlen(t), &out, NULL) == TRIAGE_OK);
+  CHECK(contains(out, "\"classifier\":\"host.points\""));
+  CHECK(contains(out, "\"value\":\"membership\""));
+  CHECK(calls == 1);
+  triage_string_free(out);
+  const char *f = "{\"text\":\"fail-please\"}";
+  CHECK(triage_diagnose_json(e, f, strlen(f), &out, NULL) == TRIAGE_ERR_CALLBACK);
+  CHECK(contains(triage_last_error_message(), "host.points"));
+  triage_engine_free(e);
+}
+
+static int pick_last(void *user_data, const char *group, const char *const *ids, size_t count,
+                     const char *language, size_t *chosen) {
+  (void)user_data;
+  (void)group;
+  (void)ids;
+  (void)language;
+  *chosen = count - 1;
+  return 0;
+}
+
+static void routing(const triage_engine *e) {
+  triage_roster *r = NULL;
+  CHECK(triage_roster_new(&r) == TRIAGE_OK);
+  const char *agents =
+      "[{\"id\":\"c1\",\"group\":\"customer_service\"},{\"id\":\"c2\",\"group\":\"customer_service\","
+      "\"languages\":[\"zh-Hans\"],\"open_tickets\":4}]";
+  CHECK(triage_roster_set_json(r, agents, strlen(agents)) == TRIAGE_OK);
+  CHECK(triage_roster_set_json(r, "[{\"id\":1}]", 10) == TRIAGE_ERR_FIELD_MISSING);
+  const char *t = "{\"text\":\"请问怎么修改收货地址？\"}";
+  char *out = NULL;
+  CHECK(triage_diagnose_json_routed(e, r, t, strlen(t), &out, NULL) == TRIAGE_OK);
+  CHECK(contains(out, "\"agent\":\"c1\""));
+  triage_string_free(out);
+  CHECK(triage_roster_set_router(r, "round_robin", pick_last, NULL) == TRIAGE_OK);
+  CHECK(triage_diagnose_json_routed(e, r, t, strlen(t), &out, NULL) == TRIAGE_OK);
+  CHECK(contains(out, "\"agent\":\"c2\""));
+  triage_string_free(out);
+  CHECK(triage_roster_set_available(r, "nobody", 0) == TRIAGE_ERR_NOT_FOUND);
+  CHECK(triage_roster_set_open_tickets(r, "c1", 7) == TRIAGE_OK);
+  CHECK(triage_roster_json(r, &out, NULL) == TRIAGE_OK && contains(out, "\"open_tickets\":7"));
+  triage_string_free(out);
+  triage_roster_free(r);
+}
+
+static void lifecycle(const triage_engine *e) {
+  const char *t = "{\"text\":\"APP一直闪退\",\"created_at\":\"2026-11-20T10:00:00+08:00\"}";
+  const char *events = "[{\"at\":\"2026-11-20T10:20:00+08:00\",\"type\":\"responded\"}]";
+  char *out = NULL;
+  CHECK(triage_sla_status_json(e, t, strlen(t), events, strlen(events), "2026-11-20T12:00:00+08:00",
+                               &out, NULL) == TRIAGE_OK);
+  CHECK(contains(out, "{\"name\":\"first_response\",\"state\":\"met\""));
+  triage_string_free(out);
+  CHECK(triage_sla_status_json(e, t, strlen(t), "[{}]", 4, NULL, &out, NULL) == TRIAGE_ERR_FIELD_MISSING);
+  CHECK(contains(triage_last_error_message(), "/events/0"));
+
+  char *state = NULL;
+  CHECK(triage_workflow_next(e, "resolved", "close", "{\"customer_confirmed\":true}", &state) == TRIAGE_OK);
+  CHECK(state && strcmp(state, "closed") == 0);
+  triage_string_free(state);
+  CHECK(triage_workflow_next(e, "resolved", "close", NULL, &state) == TRIAGE_ERR_TRANSITION_REFUSED);
+  CHECK(contains(triage_last_error_message(), "customer_confirmed"));
+  CHECK(triage_workflow_next(e, "new", "close", NULL, &state) == TRIAGE_ERR_TRANSITION_UNKNOWN);
+  CHECK(triage_workflow_dot(e, &out, NULL) == TRIAGE_OK && contains(out, "digraph"));
+  triage_string_free(out);
+}
+
+static void holder(void) {
+  triage_engine *e = NULL;
+  CHECK(triage_engine_new_default(&e) == TRIAGE_OK);
+  triage_holder *h = NULL;
+  CHECK(triage_holder_new(e, &h) == TRIAGE_OK);
+  triage_engine_free(e); /* the holder keeps its own reference */
+  const char *broken = "{\"schema\":1,\"name\":\"x\",\"version\":\"1\",\"dimensions\":[]}";
+  CHECK(triage_holder_swap_json(h, broken, strlen(broken)) == TRIAGE_ERR_PACK_INVALID);
+  triage_engine *cur = NULL;
+  CHECK(triage_holder_acquire(h, &cur) == TRIAGE_OK);
+  CHECK(contains(triage_engine_pack(cur), "default")); /* the failed swap left it alone */
+  triage_engine_free(cur);
+  const char *tiny = "{\"schema\":1,\"name\":\"tiny\",\"version\":\"2\",\"dimensions\":[{\"id\":\"d\",\"values\":[\"a\"]}]}";
+  CHECK(triage_holder_swap_json(h, tiny, strlen(tiny)) == TRIAGE_OK);
+  CHECK(triage_holder_acquire(h, &cur) == TRIAGE_OK);
+  CHECK(strcmp(triage_engine_pack(cur), "tiny 2") == 0);
+  triage_engine_free(cur);
+  triage_holder_free(h);
+}
+
+static void packs(void) {
+  triage_engine *e = NULL;
+  CHECK(triage_engine_new_from_file("/nonexistent/pack.json", &e) == TRIAGE_ERR_IO);
+  CHECK(contains(triage_last_error_message(), "/nonexistent/pack.json"));
+  const char *bad = "{\"schema\":1,\"name\":\"x\",\"version\":\"1\",\n\"dimensions\":[{\"id\":\"d\",\"values\":[\"a\"],\"fallback\":\"b\"}]}";
+  CHECK(triage_engine_new_from_json(bad, strlen(bad), &e) == TRIAGE_ERR_PACK_UNKNOWN_REFERENCE);
+  CHECK(contains(triage_last_error_message(), "/dimensions/0/fallback"));
+  CHECK(contains(triage_last_error_message(), "line 2"));
+  CHECK(e == NULL);
+}
+
+struct work {
+  const triage_engine *engine;
+  int mismatches;
+  const char *expected;
+};
+
+static void *worker(void *arg) {
+  struct work *w = (struct work *)arg;
+  const char *t = "{\"id\":\"t\",\"text\":\"快递三天没更新\",\"created_at\":\"2026-11-20T10:00:00+08:00\"}";
+  for (int i = 0; i < 200; ++i) {
+    char *out = NULL;
+    if (triage_diagnose_json(w->engine, t, strlen(t), &out, NULL) != TRIAGE_OK || strcmp(out, w->expected) != 0) {
+      ++w->mismatches;
+    }
+    triage_string_free(out);
+  }
+  return NULL;
+}
+
+static void threads(const triage_engine *e) {
+  const char *t = "{\"id\":\"t\",\"text\":\"快递三天没更新\",\"created_at\":\"2026-11-20T10:00:00+08:00\"}";
+  char *expected = NULL;
+  CHECK(triage_diagnose_json(e, t, strlen(t), &expected, NULL) == TRIAGE_OK);
+  pthread_t tid[4];
+  struct work w[4];
+  for (int i = 0; i < 4; ++i) {
+    w[i].engine = e;
+    w[i].mismatches = 0;
+    w[i].expected = expected;
+    pthread_create(&tid[i], NULL, worker, &w[i]);
+  }
+  for (int i = 0; i < 4; ++i) {
+    pthread_join(tid[i], NULL);
+    CHECK(w[i].mismatches == 0);
+  }
+  triage_string_free(expected);
+}
+
+int main(void) {
+  triage_engine *e = NULL;
+  versions();
+  CHECK(triage_engine_new_default(&e) == TRIAGE_OK);
+  CHECK(contains(triage_engine_pack(e), "default 1."));
+  diagnose(e);
+  batch(e);
+  typed(e);
+  host_classifier();
+  routing(e);
+  lifecycle(e);
+  holder();
+  packs();
+  threads(e);
+  triage_engine_free(e);
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed ? 1 : 0;
+}
