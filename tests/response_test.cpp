@@ -142,27 +142,73 @@ TEST(Templates, ApologyAndSolutionForAKnownIssueWithFallbacks) {
 }
 
 TEST(Templates, EveryTemplateInEveryLanguageRendersWithAndWithoutOptionalValues) {
-  const Pack& pack = engine().pack();
-  auto known = [](std::string_view n) {
-    const auto& all = template_placeholders();
-    return std::find(all.begin(), all.end(), n) != all.end();
-  };
-  for (const auto& spec : pack.templates) {
-    for (const auto& [lang, body] : spec.text) {
-      auto t = Template::parse(body, known);
-      ASSERT_TRUE(t) << spec.id;
-      const std::string empty = t->render([](std::string_view) { return std::nullopt; });
-      const std::string full =
-          t->render([](std::string_view n) { return std::string("<") + std::string(n) + ">"; });
-      for (const auto& s : {empty, full}) {
-        EXPECT_EQ(s.find('{'), std::string::npos) << spec.id << " " << lang << ": " << s;
-        EXPECT_EQ(s.find('['), std::string::npos) << spec.id << " " << lang << ": " << s;
-      }
-      for (const auto& ph : t->placeholders()) {
-        EXPECT_NE(full.find("<" + ph + ">"), std::string::npos)
-            << spec.id << " " << lang << " " << ph;
+  for (const Pack* pack_ptr : {&engine().pack(), &Engine::builtin().pack()}) {
+    const Pack& pack = *pack_ptr;
+    auto known = [](std::string_view n) {
+      const auto& all = template_placeholders();
+      return std::find(all.begin(), all.end(), n) != all.end();
+    };
+    for (const auto& spec : pack.templates) {
+      for (const auto& [lang, body] : spec.text) {
+        auto t = Template::parse(body, known);
+        ASSERT_TRUE(t) << spec.id;
+        const std::string empty = t->render([](std::string_view) { return std::nullopt; });
+        const std::string full =
+            t->render([](std::string_view n) { return std::string("<") + std::string(n) + ">"; });
+        for (const auto& s : {empty, full}) {
+          EXPECT_EQ(s.find('{'), std::string::npos) << spec.id << " " << lang << ": " << s;
+          EXPECT_EQ(s.find('['), std::string::npos) << spec.id << " " << lang << ": " << s;
+        }
+        for (const auto& ph : t->placeholders()) {
+          EXPECT_NE(full.find("<" + ph + ">"), std::string::npos)
+              << spec.id << " " << lang << " " << ph;
+        }
       }
     }
+  }
+}
+
+TEST(DefaultPackResponse, EveryTemplateKindInEveryLanguage) {
+  const Pack& pack = Engine::builtin().pack();
+  for (auto kind : template_kinds) {
+    int unconditional = 0;
+    for (const auto& t : pack.templates) {
+      if (t.kind != kind) continue;
+      unconditional += !t.when;
+      for (auto lang : languages) EXPECT_FALSE(t.text.at(std::string(lang)).empty()) << t.id;
+    }
+    EXPECT_GE(unconditional, 1) << kind;
+  }
+  EXPECT_GE(pack.knowledge.size(), 25u);
+}
+
+TEST(DefaultPackResponse, AsksRecallsAndAnswersInTheTicketsLanguage) {
+  struct Case {
+    const char* text;
+    const char* language;
+    const char* question_field;  // one of the fields asked for
+  } cases[] = {
+      {"APP更新以后一直闪退，打不开", "zh-Hans", "error_message"},
+      {"APP更新以後一直閃退，打不開", "zh-Hant", "error_message"},
+      {"After the update the app keeps crashing on launch", "en", "error_message"},
+      {"退款申请一周了还没到账", "zh-Hans", "order_id"},
+  };
+  for (const auto& c : cases) {
+    Ticket t;
+    t.text = c.text;
+    const auto d = Engine::builtin().diagnose(t);
+    EXPECT_EQ(d.language, c.language);
+    ASSERT_TRUE(d.questions);
+    EXPECT_TRUE(std::any_of(d.questions->begin(), d.questions->end(), [&](const Question& q) {
+      return q.field == c.question_field;
+    })) << c.text;
+    ASSERT_TRUE(d.knowledge);
+    EXPECT_FALSE(d.knowledge->empty()) << c.text;
+    ASSERT_TRUE(d.response);
+    EXPECT_EQ(d.response->language, c.language);
+    EXPECT_EQ(d.response->kind, "clarification");
+    EXPECT_EQ(d.response->text.find('{'), std::string::npos) << d.response->text;
+    EXPECT_EQ(d.conclusion->status, "known_issue");
   }
 }
 
