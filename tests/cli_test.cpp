@@ -117,6 +117,28 @@ TEST(Cli, UnusablePacksAndFilesAreUsageErrors) {
   EXPECT_EQ(run("diagnose /nonexistent.jsonl").status, 2);
 }
 
+TEST(Cli, MetricsOverAHistoryFile) {
+  auto table = run("metrics " TRIAGE_SOURCE_DIR "/examples/history.jsonl");
+  EXPECT_EQ(table.status, 0) << table.err;
+  EXPECT_NE(table.out.find("first_response"), std::string::npos);
+  auto json = run("metrics --format json " TRIAGE_TEST_DATA "/history.jsonl");
+  EXPECT_EQ(json.status, 0) << json.err;
+  auto v = boost::json::parse(json.out);
+  EXPECT_EQ(v.at("tickets"), 5);
+  auto bad = run("metrics -", "{\"text\":\"x\",\"satisfaction\":\"meh\"}\n{\"text\":\"y\"}\n");
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_NE(bad.err.find("line 1: field_value: /satisfaction"), std::string::npos) << bad.err;
+}
+
+TEST(Cli, GraphPrintsTheWorkflow) {
+  auto dot = run("graph");
+  EXPECT_EQ(dot.status, 0);
+  EXPECT_EQ(dot.out.rfind("digraph workflow {", 0), 0u);
+  auto json = run("graph --format json");
+  EXPECT_EQ(boost::json::parse(json.out).at("start"), "new");
+  EXPECT_EQ(run("graph --format png").status, 2);
+}
+
 TEST(Cli, HelpVersionAndUsage) {
   auto help = run("--help");
   EXPECT_EQ(help.status, 0);

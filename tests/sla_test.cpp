@@ -22,25 +22,11 @@ boost::json::value default_section(const char* key) {
   return boost::json::parse(default_pack_json()).as_object().at(key);
 }
 
-// The test pack: the mini classification pack plus urgency, and the calendars and SLA section of
-// the default pack (mainland China 2025–2026), so these tests check what ships.
 const Engine& engine() {
   static const Engine e = [] {
-    auto pack = boost::json::parse(test::read_file(TRIAGE_TEST_DATA "/mini_pack.json")).as_object();
-    pack["dimensions"].as_array().push_back(boost::json::parse(
-        R"({"id": "request_kind", "values": ["fault", "complaint", "custom_requirement"]})"));
-    pack["rules"].as_array().push_back(boost::json::parse(
-        R"({"id": "rk.complaint", "when": {"text_any": ["投诉"]}, "then": {"score": {"request_kind": {"complaint": 3}}}})"));
-    pack["rules"].as_array().push_back(boost::json::parse(
-        R"({"id": "rk.custom", "when": {"text_any": ["定制"]}, "then": {"score": {"request_kind": {"custom_requirement": 3}}}})"));
-    pack["urgency"] = boost::json::parse(R"({"default": "medium", "rules": [
-        {"id": "u.crash", "when": {"text_any": ["闪退"]}, "set": "high"},
-        {"id": "u.down", "when": {"text_any": ["宕机"]}, "set": "critical"},
-        {"id": "u.low", "when": {"text_any": ["建议"]}, "set": "low"}]})");
-    for (const char* key : {"calendars", "sla"}) pack[key] = default_section(key);
-    auto e = Engine::from_json(boost::json::serialize(pack));
-    EXPECT_TRUE(e) << e.error().message;
-    return *e;
+    auto r = Engine::from_json(boost::json::serialize(test::mini_pack_with_default_sla()));
+    EXPECT_TRUE(r) << r.error().message;
+    return *r;
   }();
   return e;
 }

@@ -14,6 +14,7 @@
 #include "triage/holder.hpp"
 #include "triage/language.hpp"
 #include "triage/matcher.hpp"
+#include "triage/metrics.hpp"
 #include "triage/pack.hpp"
 #include "triage/request_id.hpp"
 #include "triage/router.hpp"

@@ -29,4 +29,11 @@ struct GraphArgs {
 };
 int graph(const GraphArgs& args);
 
+struct MetricsArgs {
+  std::optional<std::string> pack;
+  std::string input = "-";
+  std::string format = "table";  // table | json
+};
+int metrics(const MetricsArgs& args);
+
 }  // namespace triage::cli

@@ -28,6 +28,20 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"dot", "json"}))
       ->capture_default_str();
 
+  MetricsArgs m;
+  auto* metrics_cmd = app.add_subcommand(
+      "metrics",
+      "Service metrics over ticket histories (JSONL: a ticket plus \"events\" and "
+      "\"satisfaction\"):\n"
+      "first-contact resolution, average and p90 handling time, CSAT, SLA compliance per target,\n"
+      "reopen rate and counts per dimension value, overall and per handling group.");
+  metrics_cmd->add_option("--pack", m.pack, "Rule pack JSON file (default: the built-in pack)");
+  metrics_cmd->add_option("--format", m.format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  metrics_cmd->add_option("input", m.input, "History JSONL file, or - for standard input")
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -36,5 +50,6 @@ int main(int argc, char** argv) {
   }
   if (diag->parsed()) return diagnose(d);
   if (graph_cmd->parsed()) return graph(g);
+  if (metrics_cmd->parsed()) return metrics(m);
   return kUsage;
 }

@@ -1,0 +1,292 @@
+"""The C ABI of libtriage (capi/triage.h) as ctypes sees it.
+
+One table, :data:`FUNCTIONS`, lists every function of the header as
+``(name, argtypes, restype, errcheck)``; :func:`load` finds the shared library, applies the table
+to it (after clang's ``cindex.py`` ``register_function``) and checks the ABI version.
+
+Conventions:
+
+- Every ``restype`` is declared (an undeclared one is ``int`` and truncates 64-bit pointers).
+- Strings the library allocates are returned through ``char **`` as ``c_void_p``; :func:`take_string`
+  copies them with ``ctypes.string_at(ptr, len)`` and frees them with ``triage_string_free``.
+  ``c_char_p`` is used only for library-owned strings (versions, messages, result fields).
+- Functions that return a status get :func:`check_status` as errcheck: a non-zero status raises the
+  matching :class:`~triage.TriageError` with ``triage_last_error_message()`` read at once, on the
+  thread that failed.
+"""
+
+import ctypes
+import ctypes.util
+import glob
+import os
+from ctypes import (
+    CFUNCTYPE,
+    POINTER,
+    Structure,
+    c_char_p,
+    c_double,
+    c_int,
+    c_size_t,
+    c_uint,
+    c_void_p,
+)
+
+from ._errors import CallbackError, make_error, take_callback_exception
+from ._version import ABI_VERSION, __version__
+
+__all__ = [
+    "ABI_VERSION",
+    "FUNCTIONS",
+    "LibraryNotFoundError",
+    "LibraryVersionError",
+    "lib",
+    "library_path",
+    "load",
+    "take_string",
+    "classifier_fn",
+    "router_fn",
+]
+
+LIBRARY_ENV = "TRIAGE_LIBRARY"
+SONAME = f"libtriage.so.{ABI_VERSION}"
+_EXPECTED = f"libtriage with C ABI version {ABI_VERSION} ({SONAME}, triage {__version__} or later)"
+
+
+class LibraryNotFoundError(ImportError):
+    """No libtriage could be loaded; the message names every place tried."""
+
+
+class LibraryVersionError(ImportError):
+    """A libtriage was loaded but is not the one this package speaks: a missing symbol or another
+    ABI version."""
+
+
+# ---- opaque handle types -----------------------------------------------------------------------
+class triage_engine(Structure):
+    """Opaque."""
+
+
+class triage_engine_builder(Structure):
+    """Opaque."""
+
+
+class triage_scores(Structure):
+    """Opaque."""
+
+
+class triage_result(Structure):
+    """Opaque."""
+
+
+class triage_roster(Structure):
+    """Opaque."""
+
+
+class triage_holder(Structure):
+    """Opaque."""
+
+
+engine_p = POINTER(triage_engine)
+builder_p = POINTER(triage_engine_builder)
+scores_p = POINTER(triage_scores)
+result_p = POINTER(triage_result)
+roster_p = POINTER(triage_roster)
+holder_p = POINTER(triage_holder)
+
+# int (*triage_classifier_fn)(void *user_data, const char *ticket_json, size_t len,
+#                             triage_scores *scores);
+# The ticket is taken as a raw pointer so that exactly `len` bytes are read.
+classifier_fn = CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t, scores_p)
+
+# int (*triage_router_fn)(void *user_data, const char *group, const char *const *agent_ids,
+#                         size_t count, const char *language, size_t *chosen);
+router_fn = CFUNCTYPE(c_int, c_void_p, c_char_p, POINTER(c_char_p), c_size_t, c_char_p,
+                      POINTER(c_size_t))
+
+
+# ---- errcheck functions ------------------------------------------------------------------------
+def _decode(result, func, args):
+    """A library-owned ``const char *`` (``c_char_p`` → bytes or None) as ``str`` or None."""
+    return None if result is None else result.decode("utf-8", "replace")
+
+
+def check_status(result, func, args):
+    """Raises the exception of a non-zero ``triage_status``, with the thread's last message."""
+    parked = take_callback_exception()
+    if result == 0:
+        return result
+    message = lib.triage_last_error_message()
+    name = lib.triage_status_name(result)
+    err = make_error(result, message, name)
+    if parked is not None and isinstance(err, CallbackError):
+        err.callback_exception = parked
+        err.__cause__ = parked
+    raise err
+
+
+_string_out = POINTER(c_void_p)  # char **out (library-allocated, freed with triage_string_free)
+_len_out = POINTER(c_size_t)
+
+#: Every function of capi/triage.h: (name, argtypes, restype, errcheck).
+FUNCTIONS = [
+    # versions and errors
+    ("triage_version", [], c_char_p, _decode),
+    ("triage_abi_version", [], c_int, None),
+    ("triage_status_name", [c_int], c_char_p, _decode),
+    ("triage_last_error_message", [], c_char_p, _decode),
+    ("triage_string_free", [c_void_p], None, None),
+    # engines
+    ("triage_engine_new_default", [POINTER(engine_p)], c_int, check_status),
+    ("triage_engine_new_from_json", [c_char_p, c_size_t, POINTER(engine_p)], c_int, check_status),
+    ("triage_engine_new_from_file", [c_char_p, POINTER(engine_p)], c_int, check_status),
+    ("triage_engine_free", [engine_p], None, None),
+    ("triage_engine_pack", [engine_p], c_char_p, _decode),
+    # host classifiers and the builder
+    ("triage_scores_add", [scores_p, c_char_p, c_char_p, c_double], c_int, check_status),
+    ("triage_engine_builder_new", [POINTER(builder_p)], c_int, check_status),
+    ("triage_engine_builder_free", [builder_p], None, None),
+    ("triage_engine_builder_set_pack_json", [builder_p, c_char_p, c_size_t], c_int, check_status),
+    ("triage_engine_builder_add_classifier", [builder_p, c_char_p, classifier_fn, c_void_p], c_int,
+     check_status),
+    ("triage_engine_builder_build", [builder_p, POINTER(engine_p)], c_int, check_status),
+    # diagnosing
+    ("triage_diagnose_json", [engine_p, c_char_p, c_size_t, _string_out, _len_out], c_int,
+     check_status),
+    ("triage_diagnose_jsonl", [engine_p, c_char_p, c_size_t, _string_out, _len_out], c_int,
+     check_status),
+    # typed results
+    ("triage_classify_json", [engine_p, c_char_p, c_size_t, POINTER(result_p)], c_int, check_status),
+    ("triage_classify_text", [engine_p, c_char_p, c_size_t, POINTER(result_p)], c_int, check_status),
+    ("triage_result_free", [result_p], None, None),
+    ("triage_result_label_count", [result_p], c_size_t, None),
+    ("triage_result_label",
+     [result_p, c_size_t, POINTER(c_char_p), POINTER(c_char_p), POINTER(c_double)], c_int,
+     check_status),
+    ("triage_result_urgency", [result_p], c_char_p, _decode),
+    ("triage_result_primary", [result_p], c_char_p, _decode),
+    ("triage_result_group", [result_p], c_char_p, _decode),
+    ("triage_result_request_id", [result_p], c_char_p, _decode),
+    ("triage_result_json", [result_p, _string_out, _len_out], c_int, check_status),
+    # agents and routers
+    ("triage_roster_new", [POINTER(roster_p)], c_int, check_status),
+    ("triage_roster_free", [roster_p], None, None),
+    ("triage_roster_set_json", [roster_p, c_char_p, c_size_t], c_int, check_status),
+    ("triage_roster_set_available", [roster_p, c_char_p, c_int], c_int, check_status),
+    ("triage_roster_set_open_tickets", [roster_p, c_char_p, c_uint], c_int, check_status),
+    ("triage_roster_json", [roster_p, _string_out, _len_out], c_int, check_status),
+    ("triage_roster_set_router", [roster_p, c_char_p, router_fn, c_void_p], c_int, check_status),
+    ("triage_diagnose_json_routed",
+     [engine_p, roster_p, c_char_p, c_size_t, _string_out, _len_out], c_int, check_status),
+    # SLA and workflow
+    ("triage_sla_status_json",
+     [engine_p, c_char_p, c_size_t, c_char_p, c_size_t, c_char_p, _string_out, _len_out], c_int,
+     check_status),
+    ("triage_workflow_next", [engine_p, c_char_p, c_char_p, c_char_p, _string_out], c_int,
+     check_status),
+    ("triage_workflow_dot", [engine_p, _string_out, _len_out], c_int, check_status),
+    # safe swap
+    ("triage_holder_new", [engine_p, POINTER(holder_p)], c_int, check_status),
+    ("triage_holder_free", [holder_p], None, None),
+    ("triage_holder_swap_json", [holder_p, c_char_p, c_size_t], c_int, check_status),
+    ("triage_holder_acquire", [holder_p, POINTER(engine_p)], c_int, check_status),
+]
+
+
+def register_functions(library, path):
+    """Applies :data:`FUNCTIONS` to a loaded ``CDLL``."""
+    for name, argtypes, restype, errcheck in FUNCTIONS:
+        try:
+            func = getattr(library, name)
+        except AttributeError:
+            raise LibraryVersionError(
+                f"{path}: symbol {name} is missing; the triage Python binding {__version__} "
+                f"needs {_EXPECTED}",
+                path=path,
+            ) from None
+        func.argtypes = argtypes
+        func.restype = restype
+        if errcheck is not None:
+            func.errcheck = errcheck
+
+
+# ---- finding the library -----------------------------------------------------------------------
+def candidates(override=None, package_dir=None, find_library=ctypes.util.find_library):
+    """The places to try, in order, as (description, argument for ``CDLL``); lazily, so that
+    ``find_library`` (which runs ``ldconfig``) only runs when the earlier places failed.
+
+    1. ``$TRIAGE_LIBRARY`` (``override``) — when set it is the only place tried;
+    2. next to the package: ``triage/libtriage.so.<ABI>``, ``triage/libtriage.so``, then any other
+       ``triage/libtriage.so*``;
+    3. the system search path: ``libtriage.so.<ABI>`` (the soname of this ABI) through the dynamic
+       linker, then whatever ``ctypes.util.find_library("triage")`` names.
+    """
+    if override:
+        yield f"${LIBRARY_ENV}={override}", override
+        return
+    if package_dir:
+        preferred = [os.path.join(package_dir, SONAME), os.path.join(package_dir, "libtriage.so")]
+        others = sorted(set(glob.glob(os.path.join(package_dir, "libtriage.so*"))) - set(preferred))
+        for path in preferred + others:
+            yield f"next to the package: {path}", path
+    yield f"the dynamic linker's search path: {SONAME}", SONAME
+    if find_library is not None:
+        try:
+            found = find_library("triage")
+        except Exception:  # find_library shells out; never let that break the import
+            found = None
+        if found and found != SONAME:
+            yield f'ctypes.util.find_library("triage") = {found}', found
+        elif not found:
+            yield 'ctypes.util.find_library("triage")', None
+
+
+def open_library(places):
+    """Loads the first place that ``dlopen`` accepts; raises :class:`LibraryNotFoundError`."""
+    tried = []
+    for description, target in places:
+        if target is None:
+            tried.append(f"{description} (nothing found)")
+            continue
+        if os.sep in target and not os.path.exists(target):
+            tried.append(f"{description} (no such file)")
+            continue
+        try:
+            return ctypes.CDLL(target), target
+        except OSError as exc:
+            tried.append(f"{description} ({exc})")
+    raise LibraryNotFoundError(
+        f"cannot load libtriage; the triage Python binding {__version__} needs {_EXPECTED}. "
+        f"Tried: " + "; ".join(tried) + f". Set ${LIBRARY_ENV} to the library's path.",
+        name="triage",
+    )
+
+
+def load(override=None, package_dir=None, find_library=ctypes.util.find_library):
+    """Finds, loads, registers and checks libtriage; returns (CDLL, path)."""
+    library, path = open_library(candidates(override, package_dir, find_library))
+    register_functions(library, path)
+    abi = library.triage_abi_version()
+    if abi != ABI_VERSION:
+        version = library.triage_version()
+        raise LibraryVersionError(
+            f"{path}: libtriage {version} has C ABI version {abi}; the triage Python binding "
+            f"{__version__} needs {_EXPECTED}",
+            path=path,
+        )
+    return library, path
+
+
+lib, library_path = load(os.environ.get(LIBRARY_ENV), os.path.dirname(os.path.abspath(__file__)))
+
+
+# ---- helpers -----------------------------------------------------------------------------------
+def take_string(ptr, length=None):
+    """Copies a library-allocated string (a ``c_void_p`` filled by the library) and frees it."""
+    if not ptr.value:
+        return b""
+    try:
+        if length is None:
+            return ctypes.string_at(ptr.value)
+        return ctypes.string_at(ptr.value, length.value if hasattr(length, "value") else length)
+    finally:
+        lib.triage_string_free(ptr)
