@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/json.hpp>
+
 #include "triage/triage.hpp"
 
 namespace {

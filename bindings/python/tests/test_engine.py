@@ -1,0 +1,366 @@
+"""Engines: diagnosis in three scripts, errors, batches, typed results, SLA, workflow, threads."""
+
+import datetime
+import gc
+import json
+import os
+import sys
+import threading
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import triage  # noqa: E402
+from _support import (  # noqa: E402
+    BAD_PACK, CREATED, EN, MINI_PACK, PYPROJECT, ZH_HANS, ZH_HANT, read)
+
+
+def setUpModule():
+    global ENGINE
+    ENGINE = triage.Engine()
+
+
+def tearDownModule():
+    ENGINE.close()
+
+
+class VersionTest(unittest.TestCase):
+    def test_versions(self):
+        self.assertEqual(triage.__version__, "0.1.0")
+        self.assertEqual(triage.library_version(), "0.1.0")
+        self.assertEqual(triage.abi_version(), triage.ABI_VERSION)
+        self.assertEqual(triage.status_name(0), "ok")
+        self.assertEqual(triage.status_name(12345), "unknown")
+
+    def test_pyproject_version_matches(self):
+        if not os.path.exists(PYPROJECT):
+            self.skipTest("pyproject.toml not next to the tests")
+        import tomllib
+
+        with open(PYPROJECT, "rb") as f:
+            self.assertEqual(tomllib.load(f)["project"]["version"], triage.__version__)
+
+
+class DiagnoseTest(unittest.TestCase):
+    def test_simplified_chinese(self):
+        d = ENGINE.diagnose(ZH_HANS)
+        self.assertEqual(d["ticket_id"], "zh")
+        self.assertEqual(d["language"], "zh-Hans")
+        self.assertEqual(d["labels"]["problem_type"]["value"], "system_failure")
+        self.assertGreater(d["labels"]["problem_type"]["confidence"], 0.3)
+        self.assertEqual(d["urgency"], "high")
+        self.assertEqual(d["route"]["primary"], "engineering")
+        self.assertEqual(d["request_id"], "20261120-APP-001")
+        self.assertIn({"field": "text", "start": 27, "end": 43, "type": "order_id",
+                       "value": "2026112012345678"}, d["entities"])
+        self.assertEqual(d["template"]["language"], "zh-Hans")
+        self.assertEqual(d["pack"]["name"], "default")
+
+    def test_traditional_chinese(self):
+        d = ENGINE.diagnose(ZH_HANT)
+        self.assertEqual(d["language"], "zh-Hant")
+        self.assertEqual(d["labels"]["problem_type"]["value"], "system_failure")
+        evidence = d["labels"]["problem_type"]["evidence"][0]["spans"][0]
+        self.assertEqual(evidence["text"], "閃退")  # traditional text matched a simplified keyword
+        self.assertEqual(d["template"]["language"], "zh-Hant")
+
+    def test_english(self):
+        d = ENGINE.diagnose(EN)
+        self.assertEqual(d["language"], "en")
+        self.assertEqual(d["labels"]["scenario"]["value"], "payment_refund")
+        self.assertEqual(d["route"]["primary"], "finance")
+        self.assertEqual(d["request_id"], "20261120-EML-001")
+        self.assertEqual(d["template"]["language"], "en")
+
+    def test_dict_text_and_bytes_agree(self):
+        as_dict = ENGINE.diagnose(ZH_HANS)
+        as_text = ENGINE.diagnose(json.dumps(ZH_HANS, ensure_ascii=False))
+        as_escaped = ENGINE.diagnose(json.dumps(ZH_HANS))  # \\uXXXX escapes
+        as_bytes = ENGINE.diagnose(json.dumps(ZH_HANS, ensure_ascii=False).encode("utf-8"))
+        self.assertEqual(as_dict, as_text)
+        self.assertEqual(as_dict, as_escaped)
+        self.assertEqual(as_dict, as_bytes)
+
+    def test_pack(self):
+        self.assertTrue(ENGINE.pack.startswith("default 1."))
+        self.assertEqual(ENGINE.pack_name, "default")
+        self.assertEqual(ENGINE.pack, f"{ENGINE.pack_name} {ENGINE.pack_version}")
+        self.assertIn("default", repr(ENGINE))
+
+    def test_workflow_dot(self):
+        dot = ENGINE.workflow_dot()
+        self.assertTrue(dot.startswith("digraph"))
+        self.assertIn("closed", dot)
+
+
+class ErrorTest(unittest.TestCase):
+    def assertFails(self, cls, code, where, call, *args, **kwargs):
+        with self.assertRaises(cls) as cm:
+            call(*args, **kwargs)
+        e = cm.exception
+        self.assertIsInstance(e, triage.TriageError)
+        self.assertEqual(e.code, code)
+        self.assertEqual(e.status, triage.Status(code))
+        self.assertEqual(e.name, triage.status_name(code))
+        self.assertIn(where, e.message)
+        self.assertIn(where, str(e))
+        return e
+
+    def test_unknown_tier_names_the_field(self):
+        e = self.assertFails(triage.TicketError, 21, "/customer/tier", ENGINE.diagnose,
+                             {"text": "x", "customer": {"tier": "gold"}})
+        self.assertEqual(e.name, "field_value")
+        self.assertEqual(e.status, triage.Status.ERR_FIELD_VALUE)
+
+    def test_ticket_errors(self):
+        self.assertFails(triage.TicketError, 22, "/text", ENGINE.diagnose, {})
+        self.assertFails(triage.TicketError, 20, "/text", ENGINE.diagnose, {"text": 1})
+        self.assertFails(triage.TicketError, 23, "/created_at", ENGINE.diagnose,
+                         {"text": "a", "created_at": "2020"})
+        self.assertFails(triage.TicketError, 21, "/channel", ENGINE.diagnose,
+                         {"text": "a", "channel": "pigeon"})
+        self.assertFails(triage.TicketError, 30, "/text", ENGINE.diagnose,
+                         {"text": "a" * (1024 * 1024 + 1)})
+
+    def test_json_errors(self):
+        self.assertFails(triage.JsonError, 10, "malformed JSON", ENGINE.diagnose, "{")
+        self.assertFails(triage.JsonError, 10, "1:1", ENGINE.diagnose, "")
+        self.assertFails(triage.JsonError, 12, "object", ENGINE.diagnose, [])
+        deep = '{"text":"x","a":' + "[" * 100 + "]" * 100 + "}"
+        self.assertFails(triage.JsonError, 11, "64", ENGINE.diagnose, deep)
+        # Invalid UTF-8 inside a JSON document is a JSON error, as in the C tests.
+        self.assertFails(triage.JsonError, 10, "malformed", ENGINE.diagnose, b'{"text":"\xff\xfe"}')
+
+    def test_invalid_argument(self):
+        self.assertFails(triage.InvalidArgument, 1, "UTF-8", ENGINE.classify_text, b"\xc3")
+        self.assertFails(triage.TicketError, 30, "text", ENGINE.classify_text,
+                         "a" * (1024 * 1024 + 1))
+
+    def test_pack_errors(self):
+        bad = ('{"schema":1,"name":"x","version":"1",\n'
+               '"dimensions":[{"id":"d","values":["a"],"fallback":"b"}]}')
+        e = self.assertFails(triage.PackError, 43, "/dimensions/0/fallback", triage.Engine.from_json, bad)
+        self.assertIn("line 2", e.message)
+        self.assertFails(triage.PackError, 41, "/dimensions", triage.Engine.from_json,
+                         '{"schema":1,"name":"x","version":"1","dimensions":[]}')
+        self.assertFails(triage.JsonError, 10, "malformed", triage.Engine.from_json, "{")
+        self.assertFails(triage.PackError, 43, "systm_failure", triage.Engine.from_json,
+                         read(BAD_PACK))
+
+    def test_files(self):
+        with triage.Engine.from_file(MINI_PACK) as mini:
+            self.assertEqual(mini.pack, "mini 0.1.0")
+            d = mini.diagnose({"text": "APP闪退了"})
+            self.assertEqual(d["labels"]["problem_type"]["value"], "system_failure")
+        self.assertTrue(mini.closed)
+        self.assertFails(triage.TriageIOError, 60, "/nonexistent/pack.json",
+                         triage.Engine.from_file, "/nonexistent/pack.json")
+        # A file that does not compile: the message starts with its path.
+        self.assertFails(triage.PackError, 43, BAD_PACK, triage.Engine.from_file, BAD_PACK)
+        import pathlib
+
+        with triage.Engine.from_file(pathlib.Path(MINI_PACK)) as mini:
+            self.assertEqual(mini.pack_name, "mini")
+
+    def test_exceptions_pickle_and_repr(self):
+        import pickle
+
+        e = triage.TicketError(21, "/customer/tier: unknown", "field_value")
+        again = pickle.loads(pickle.dumps(e))
+        self.assertIs(type(again), triage.TicketError)
+        self.assertEqual((again.code, again.name, again.message), (e.code, e.name, e.message))
+        self.assertIn("TicketError", repr(e))
+
+    def test_closed_engine(self):
+        e = triage.Engine()
+        e.close()
+        e.close()  # idempotent
+        with self.assertRaises(ValueError):
+            e.diagnose(ZH_HANS)
+        with self.assertRaises(ValueError):
+            e._as_parameter_
+        self.assertIn("closed", repr(e))
+
+    def test_python_side_argument_errors(self):
+        with self.assertRaises(ValueError):
+            ENGINE.workflow_next("new\0x", "acknowledge")
+        with self.assertRaises(TypeError):
+            ENGINE.diagnose(ZH_HANS, roster="nope")
+        with self.assertRaises(ValueError):
+            ENGINE.diagnose({"text": float("nan")})
+
+
+class BatchTest(unittest.TestCase):
+    def test_order_and_inline_errors(self):
+        tickets = [
+            ZH_HANS,
+            {"text": "x", "customer": {"tier": "gold"}},
+            '{\n  "id": "multi",\n  "text": "refund please",\n  "created_at": "%s"\n}' % CREATED,
+            "[]",
+            "",
+            EN,
+            b'{"id":"bytes","text":"\xe9\x97\xaa\xe9\x80\x80"}',
+            ZH_HANT,
+        ]
+        out = ENGINE.diagnose_many(tickets)
+        self.assertEqual(len(out), len(tickets))
+        self.assertEqual(out[0]["ticket_id"], "zh")
+        self.assertEqual(out[1], {"line": 2, "error": {
+            "code": "field_value",
+            "message": '/customer/tier: unknown value "gold"; expected vip|regular|enterprise',
+            "where": "/customer/tier"}})
+        self.assertEqual(out[2]["ticket_id"], "multi")  # raw newlines did not split the ticket
+        self.assertEqual(out[3]["line"], 4)
+        self.assertEqual(out[3]["error"]["code"], "not_an_object")
+        self.assertEqual(out[4]["line"], 5)
+        self.assertEqual(out[4]["error"]["code"], "json_syntax")
+        self.assertEqual(out[5]["ticket_id"], "en")
+        self.assertEqual(out[6]["ticket_id"], "bytes")
+        self.assertEqual(out[7]["ticket_id"], "tw")
+        # Request ids are numbered within the batch.
+        self.assertEqual(out[0]["request_id"], "20261120-APP-001")
+        self.assertEqual(out[7]["request_id"], "20261120-APP-002")
+
+    def test_matches_single_diagnosis(self):
+        single = ENGINE.diagnose(EN)
+        self.assertEqual(ENGINE.diagnose_many(iter([EN]))[0], single)
+
+    def test_empty(self):
+        self.assertEqual(ENGINE.diagnose_many([]), [])
+
+    def test_repeated(self):
+        tickets = [ZH_HANS, ZH_HANT, EN, {"text": 1}]
+        first = ENGINE.diagnose_many(tickets)
+        for _ in range(5):
+            self.assertEqual(ENGINE.diagnose_many(tickets), first)
+
+
+class TypedResultTest(unittest.TestCase):
+    def test_classify_text(self):
+        with ENGINE.classify_text("I was charged twice for the same order, please refund me") as r:
+            self.assertEqual(list(r.labels), ["problem_type", "request_kind", "scenario", "demand"])
+            value, confidence = r.labels["scenario"]
+            self.assertEqual(value, "payment_refund")
+            self.assertTrue(0.3 < confidence <= 1.0)
+            self.assertEqual(r.label("scenario"), "payment_refund")
+            self.assertEqual(r.primary, "finance")
+            self.assertIsNotNone(r.urgency)
+            self.assertIsNotNone(r.group)
+            self.assertIn("-OTH-", r.request_id)
+            full = r.to_dict()
+            self.assertEqual(full["route"]["primary"], "finance")
+            self.assertEqual(full["urgency"], r.urgency)
+        with self.assertRaises(ValueError):
+            r.to_dict()
+        self.assertEqual(r.primary, "finance")  # copied fields stay readable after close
+
+    def test_undecided_label_is_none(self):
+        r = ENGINE.classify_text("hello")
+        self.assertTrue(any(v is None for v, _ in r.labels.values()))
+        self.assertIn("labels=", repr(r))
+
+    def test_classify_json_agrees_with_diagnose(self):
+        d = ENGINE.diagnose(ZH_HANT)
+        r = ENGINE.classify(ZH_HANT)
+        self.assertEqual({k: (v["value"], v["confidence"]) for k, v in d["labels"].items()},
+                         r.labels)
+        self.assertEqual((r.urgency, r.primary, r.group, r.request_id),
+                         (d["urgency"], d["route"]["primary"], d["route"]["group"],
+                          d["request_id"]))
+        with self.assertRaises(triage.TicketError):
+            ENGINE.classify({"text": "x", "customer": {"tier": "gold"}})
+
+
+class SlaWorkflowTest(unittest.TestCase):
+    TICKET = {"text": "APP一直闪退", "created_at": CREATED}
+
+    def test_sla_status(self):
+        events = [{"at": "2026-11-20T10:20:00+08:00", "type": "responded"}]
+        status = ENGINE.sla_status(self.TICKET, events, now="2026-11-20T12:00:00+08:00")
+        by_name = {s["name"]: s for s in status}
+        self.assertEqual(by_name["first_response"]["state"], "met")
+        self.assertEqual(by_name["first_response"]["completed"], "2026-11-20T10:20:00+08:00")
+        self.assertEqual(by_name["resolution"]["state"], "running")
+        # JSON text for the events and an aware datetime for now give the same answer.
+        now = datetime.datetime(2026, 11, 20, 4, 0, tzinfo=datetime.timezone.utc)
+        self.assertEqual(ENGINE.sla_status(json.dumps(self.TICKET), json.dumps(events), now=now),
+                         status)
+
+    def test_sla_breached_and_errors(self):
+        status = ENGINE.sla_status(self.TICKET, [], now="2026-11-20T12:00:00+08:00")
+        self.assertEqual({s["name"]: s["state"] for s in status}["first_response"], "breached")
+        with self.assertRaises(triage.TicketError) as cm:
+            ENGINE.sla_status(self.TICKET, [{}])
+        self.assertIn("/events/0", cm.exception.message)
+        with self.assertRaises(triage.TicketError) as cm:
+            ENGINE.sla_status(self.TICKET, [], now="yesterday")
+        self.assertEqual(cm.exception.code, 23)
+        with self.assertRaises(ValueError):
+            ENGINE.sla_status(self.TICKET, [], now=datetime.datetime(2026, 11, 20))
+
+    def test_workflow_next(self):
+        self.assertEqual(ENGINE.workflow_next("resolved", "close", {"customer_confirmed": True}),
+                         "closed")
+        self.assertEqual(ENGINE.workflow_next("resolved", "close", '{"customer_confirmed":true}'),
+                         "closed")
+        with self.assertRaises(triage.TransitionError) as cm:
+            ENGINE.workflow_next("resolved", "close")
+        self.assertEqual(cm.exception.code, triage.Status.ERR_TRANSITION_REFUSED)
+        self.assertIn("customer_confirmed", cm.exception.message)
+        with self.assertRaises(triage.TransitionError) as cm:
+            ENGINE.workflow_next("new", "close")
+        self.assertEqual(cm.exception.code, 51)
+        with self.assertRaises(triage.TicketError) as cm:
+            ENGINE.workflow_next("resolved", "close", {"customer_confirmed": 1})
+        self.assertIn("facts/customer_confirmed", cm.exception.message)
+
+
+class RepeatAndThreadsTest(unittest.TestCase):
+    def test_repeated_calls_are_identical(self):
+        first = [ENGINE.diagnose(t) for t in (ZH_HANS, ZH_HANT, EN)]
+        for _ in range(20):
+            self.assertEqual([ENGINE.diagnose(t) for t in (ZH_HANS, ZH_HANT, EN)], first)
+        gc.collect()
+        self.assertEqual(ENGINE.classify_text("APP一直闪退").labels,
+                         ENGINE.classify_text("APP一直闪退").labels)
+
+    def test_errors_do_not_leak_into_later_calls(self):
+        with self.assertRaises(triage.TicketError):
+            ENGINE.diagnose({"text": "x", "customer": {"tier": "gold"}})
+        self.assertEqual(ENGINE.diagnose(EN)["ticket_id"], "en")
+        with self.assertRaises(triage.JsonError) as cm:
+            ENGINE.diagnose("{")
+        self.assertNotIn("/customer/tier", cm.exception.message)
+
+    def test_four_threads_on_one_engine(self):
+        tickets = [ZH_HANS, ZH_HANT, EN]
+        expected = [ENGINE.diagnose(t) for t in tickets]
+        failures = []
+        start = threading.Barrier(4)
+
+        def work(seed):
+            start.wait()
+            try:
+                for i in range(60):
+                    k = (i + seed) % 3
+                    if ENGINE.diagnose(tickets[k]) != expected[k]:
+                        failures.append((seed, i, "diagnose"))
+                    try:
+                        ENGINE.diagnose({"text": "x", "customer": {"tier": "gold"}})
+                        failures.append((seed, i, "no error"))
+                    except triage.TicketError as e:
+                        if "/customer/tier" not in e.message:  # the message is per thread
+                            failures.append((seed, i, e.message))
+            except Exception as exc:  # pragma: no cover - reported below
+                failures.append((seed, repr(exc)))
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(failures, [])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,165 @@
+"""The Python copy of the C ABI against capi/triage.h itself (after clang's test_enums.py).
+
+Parses the header: every TRIAGE_* status must be in Status with its value and map to the right
+exception class; every triage_* function must be in the _ffi table with matching arity and return
+type, and be registered on the loaded library.
+"""
+
+import ctypes
+import os
+import re
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import triage  # noqa: E402
+from triage import _ffi  # noqa: E402
+from _support import HEADER, read  # noqa: E402
+
+# The classes the statuses map to, by range (the binding's documented contract).
+EXPECTED_CLASS = [
+    (range(1, 2), triage.InvalidArgument),
+    (range(10, 13), triage.JsonError),
+    (range(20, 24), triage.TicketError),
+    (range(30, 31), triage.TicketError),
+    (range(40, 48), triage.PackError),
+    (range(50, 52), triage.TransitionError),
+    (range(60, 61), triage.TriageIOError),
+    (range(61, 62), triage.NotFoundError),
+    (range(70, 71), triage.CallbackError),
+    (range(98, 99), triage.TriageMemoryError),
+    (range(99, 100), triage.InternalError),
+]
+
+
+def strip_comments(text):
+    return re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+
+
+def header_statuses():
+    text = strip_comments(read(HEADER))
+    body = re.search(r"typedef\s+enum\s+triage_status\s*\{(.*?)\}\s*triage_status\s*;", text, re.S)
+    assert body, "no triage_status enum in the header"
+    return {name: int(value) for name, value in
+            re.findall(r"\b(TRIAGE_\w+)\s*=\s*(\d+)", body.group(1))}
+
+
+def header_functions():
+    """{name: (return type, [parameter declarations])} for every TRIAGE_C_API declaration."""
+    text = strip_comments(read(HEADER))
+    out = {}
+    for ret, name, params in re.findall(
+            r"TRIAGE_C_API\s+([^;(]*?)\b(triage_\w+)\s*\(([^)]*)\)\s*;", text, re.S):
+        params = [" ".join(p.split()) for p in params.split(",")]
+        out[name] = (" ".join(ret.split()), [] if params == ["void"] else params)
+    return out
+
+
+def header_callbacks():
+    text = strip_comments(read(HEADER))
+    return {name: [p for p in params.split(",")] for name, params in
+            re.findall(r"typedef\s+int\s*\(\s*\*\s*(triage_\w+_fn)\s*\)\s*\(([^)]*)\)\s*;", text, re.S)}
+
+
+class StatusTest(unittest.TestCase):
+    def test_header_parses(self):
+        statuses = header_statuses()
+        self.assertGreaterEqual(len(statuses), 25)
+        self.assertEqual(statuses["TRIAGE_OK"], 0)
+        self.assertGreaterEqual(len(header_functions()), 40)
+
+    def test_every_status_is_in_the_enum(self):
+        for name, value in header_statuses().items():
+            with self.subTest(name=name):
+                member = triage.Status[name[len("TRIAGE_"):]]
+                self.assertEqual(int(member), value)
+
+    def test_enum_has_nothing_the_header_lacks(self):
+        header = {name[len("TRIAGE_"):]: value for name, value in header_statuses().items()}
+        self.assertEqual({m.name: int(m) for m in triage.Status}, header)
+
+    def test_names_agree_with_the_library(self):
+        for name, value in header_statuses().items():
+            with self.subTest(name=name):
+                self.assertEqual(triage.status_name(value), triage.Status(value).status_name)
+                self.assertNotEqual(triage.status_name(value), "unknown")
+
+    def test_every_error_maps_to_its_class(self):
+        for name, value in header_statuses().items():
+            if value == 0:
+                continue
+            with self.subTest(name=name):
+                expected = [cls for codes, cls in EXPECTED_CLASS if value in codes]
+                self.assertEqual(len(expected), 1, f"{name} = {value} is in no documented range")
+                cls = triage.error_class(value)
+                self.assertIs(cls, expected[0])
+                self.assertTrue(issubclass(cls, triage.TriageError))
+                e = cls(value, "message")
+                self.assertEqual((e.code, e.name, e.message), (value, triage.status_name(value), "message"))
+
+    def test_unknown_codes(self):
+        self.assertIs(triage.error_class(12345), triage.TriageError)
+        e = triage.TriageError(12345, "x")
+        self.assertEqual((e.name, e.status), ("unknown", 12345))
+
+
+C_RETURN = {
+    "int": ctypes.c_int,
+    "void": None,
+    "size_t": ctypes.c_size_t,
+    "const char *": ctypes.c_char_p,
+}
+
+
+class FunctionTableTest(unittest.TestCase):
+    def test_table_matches_the_header(self):
+        declared = set(header_functions())
+        table = [entry[0] for entry in _ffi.FUNCTIONS]
+        self.assertEqual(len(table), len(set(table)), "a function is in the table twice")
+        self.assertEqual(declared - set(table), set(), "header functions missing from _ffi")
+        self.assertEqual(set(table) - declared, set(), "_ffi functions not in the header")
+
+    def test_signatures(self):
+        functions = header_functions()
+        for name, argtypes, restype, errcheck in _ffi.FUNCTIONS:
+            with self.subTest(name=name):
+                ret, params = functions[name]
+                self.assertEqual(len(argtypes), len(params), f"{name}: {params}")
+                self.assertIn(ret, C_RETURN, f"{name}: unexpected return type {ret!r}")
+                self.assertIs(restype, C_RETURN[ret])
+                if ret == "int" and name != "triage_abi_version":
+                    self.assertIs(errcheck, _ffi.check_status)  # every status is checked
+                # Library-allocated strings come back through char ** as c_void_p, never c_char_p.
+                for param, argtype in zip(params, argtypes):
+                    if re.match(r"char\s*\*\*", param):
+                        self.assertIs(argtype._type_, ctypes.c_void_p, f"{name}: {param}")
+
+    def test_registered_on_the_library(self):
+        for name, argtypes, restype, errcheck in _ffi.FUNCTIONS:
+            with self.subTest(name=name):
+                func = getattr(_ffi.lib, name)
+                self.assertEqual(list(func.argtypes), list(argtypes))
+                self.assertIs(func.restype, restype)
+
+    def test_callback_types(self):
+        callbacks = header_callbacks()
+        self.assertEqual(set(callbacks), {"triage_classifier_fn", "triage_router_fn"})
+        self.assertEqual(len(_ffi.classifier_fn._argtypes_), len(callbacks["triage_classifier_fn"]))
+        self.assertEqual(len(_ffi.router_fn._argtypes_), len(callbacks["triage_router_fn"]))
+        self.assertIs(_ffi.classifier_fn._restype_, ctypes.c_int)
+        self.assertIs(_ffi.router_fn._restype_, ctypes.c_int)
+
+    def test_abi_version_macro(self):
+        version_h = os.path.join(os.path.dirname(HEADER), "..", "include", "triage", "version.h")
+        if not os.path.exists(version_h):
+            self.skipTest("include/triage/version.h not found")
+        text = read(version_h)
+        self.assertEqual(int(re.search(r"#define TRIAGE_ABI_VERSION (\d+)", text).group(1)),
+                         triage.ABI_VERSION)
+        self.assertEqual(re.search(r'#define TRIAGE_VERSION_STRING "([^"]+)"', text).group(1),
+                         triage.library_version())
+
+
+if __name__ == "__main__":
+    unittest.main()

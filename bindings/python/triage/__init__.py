@@ -1,0 +1,530 @@
+"""triage — diagnoses customer-service tickets (Python binding of libtriage's C ABI).
+
+>>> import triage
+>>> engine = triage.Engine()                      # the built-in pack
+>>> d = engine.diagnose({"id": "T-1", "channel": "app", "text": "APP一直闪退"})
+>>> d["labels"]["problem_type"]["value"], d["urgency"]
+('system_failure', 'high')
+
+Only the standard library is needed; the shared library is found as described in
+:mod:`triage._ffi` (``$TRIAGE_LIBRARY``, next to the package, then the system search path).
+Text is UTF-8 and lengths are passed explicitly. Engines are immutable and may be shared between
+threads; the library releases the GIL while it works.
+"""
+
+import ctypes
+import datetime as _dt
+import json
+import operator
+import os
+import re
+from collections.abc import Mapping
+from ctypes import byref, c_char_p, c_double, c_size_t, c_void_p
+
+from . import _ffi
+from ._errors import (
+    CallbackError,
+    InternalError,
+    InvalidArgument,
+    JsonError,
+    NotFoundError,
+    PackError,
+    Status,
+    TicketError,
+    TransitionError,
+    TriageError,
+    TriageIOError,
+    TriageMemoryError,
+    error_class,
+    park_callback_exception,
+)
+from ._ffi import LibraryNotFoundError, LibraryVersionError, lib
+from ._version import ABI_VERSION, __version__
+
+__all__ = [
+    "__version__",
+    "ABI_VERSION",
+    "library_version",
+    "library_path",
+    "abi_version",
+    "status_name",
+    "Status",
+    "TriageError",
+    "InvalidArgument",
+    "JsonError",
+    "TicketError",
+    "PackError",
+    "TransitionError",
+    "TriageIOError",
+    "NotFoundError",
+    "CallbackError",
+    "TriageMemoryError",
+    "InternalError",
+    "LibraryNotFoundError",
+    "LibraryVersionError",
+    "error_class",
+    "Engine",
+    "Result",
+    "Roster",
+    "EngineHolder",
+]
+
+#: The path (or name) the shared library was loaded from.
+library_path = _ffi.library_path
+
+
+def library_version():
+    """The loaded library's version, ``triage_version()`` ("0.1.0")."""
+    return lib.triage_version()
+
+
+def abi_version():
+    """The loaded library's C ABI generation, ``triage_abi_version()`` (equals ABI_VERSION)."""
+    return lib.triage_abi_version()
+
+
+def status_name(code):
+    """``triage_status_name(code)``: "ok", "field_value", …; "unknown" for codes the library lacks."""
+    return lib.triage_status_name(int(code))
+
+
+# ---- conversions -------------------------------------------------------------------------------
+def _json_bytes(value):
+    """JSON text for the library: bytes as given, str as UTF-8, anything else through json.dumps."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode(
+        "utf-8")
+
+
+def _cstr(value, what):
+    """A NUL-terminated argument (names, ids, states): str or bytes without NUL."""
+    if isinstance(value, str):
+        value = value.encode("utf-8")
+    elif isinstance(value, (bytes, bytearray)):
+        value = bytes(value)
+    else:
+        raise TypeError(f"{what}: expected str, got {type(value).__name__}")
+    if b"\0" in value:
+        raise ValueError(f"{what}: must not contain NUL characters")
+    return value
+
+
+def _instant(now):
+    """``now`` for the library: None, an ISO-8601 string, or an aware datetime."""
+    if now is None:
+        return None
+    if isinstance(now, _dt.datetime):
+        if now.tzinfo is None or now.utcoffset() is None:
+            raise ValueError("now: a datetime needs a time zone (the library needs an offset)")
+        return now.replace(microsecond=0).isoformat().encode("ascii")
+    return _cstr(now, "now")
+
+
+def _string_result(call, *args):
+    """Calls ``call(*args, &out, &len)`` and returns the library's string as bytes (freed)."""
+    out, length = c_void_p(), c_size_t()
+    call(*args, byref(out), byref(length))
+    return _ffi.take_string(out, length)
+
+
+# ---- handles -----------------------------------------------------------------------------------
+class _Handle:
+    """Owns one library handle; freed by close(), the with-statement or the garbage collector.
+
+    ``_as_parameter_`` makes the object usable directly as a ctypes argument.
+    """
+
+    _free_name = None
+    _ptr = None
+
+    @property
+    def _as_parameter_(self):
+        """The handle as a ctypes argument (ValueError once closed)."""
+        if self._ptr is None:
+            raise ValueError(f"{type(self).__name__} is closed")
+        return self._ptr
+
+    _p = _as_parameter_
+
+    @property
+    def closed(self):
+        return self._ptr is None
+
+    def close(self):
+        """Frees the handle (idempotent). Do not close an object other threads are still using."""
+        ptr, self._ptr = self._ptr, None
+        if ptr is not None:
+            getattr(lib, self._free_name)(ptr)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: the library may already be gone
+            pass
+
+
+def _classifier_callback(name, func):
+    """A CFUNCTYPE trampoline for ``func(ticket: dict) -> iterable of (dimension, value, weight)``.
+
+    An exception never crosses into C: it is parked for the calling thread and the callback
+    returns 1, so the call fails with TRIAGE_ERR_CALLBACK and raises CallbackError from it.
+    """
+
+    def trampoline(user_data, ticket, length, scores):
+        try:
+            doc = json.loads(ctypes.string_at(ticket, length).decode("utf-8"))
+            produced = func(doc)
+            if produced is not None:
+                for dimension, value, weight in produced:
+                    lib.triage_scores_add(scores, _cstr(dimension, "dimension"),
+                                          _cstr(value, "value"), float(weight))
+            return 0
+        except BaseException as exc:  # noqa: B902 — nothing may unwind through C frames
+            park_callback_exception(exc)
+            return 1
+
+    trampoline.__name__ = f"classifier_{name}"
+    return _ffi.classifier_fn(trampoline)
+
+
+def _router_callback(name, func):
+    """A CFUNCTYPE trampoline for ``func(group, agent_ids, language) -> index``."""
+
+    def trampoline(user_data, group, agent_ids, count, language, chosen):
+        try:
+            ids = [agent_ids[i].decode("utf-8") for i in range(count)]
+            index = operator.index(func(group.decode("utf-8") if group is not None else None, ids,
+                                        language.decode("utf-8") if language is not None else None))
+            if not 0 <= index < count:
+                raise IndexError(f"router {name} chose index {index} of {count} agents")
+            chosen[0] = index
+            return 0
+        except BaseException as exc:  # noqa: B902
+            park_callback_exception(exc)
+            return 1
+
+    trampoline.__name__ = f"router_{name}"
+    return _ffi.router_fn(trampoline)
+
+
+class Result(_Handle):
+    """A typed classification (triage_classify_*): no JSON on the way out.
+
+    ``labels``: {dimension: (value or None when undecided, confidence)} in the pack's order;
+    ``urgency``, ``primary``, ``group`` (None when the pack has no such section), ``request_id``.
+    ``to_dict()`` gives the full diagnosis (triage_result_json) while the result is open.
+    """
+
+    _free_name = "triage_result_free"
+
+    def __init__(self, ptr):
+        self._ptr = ptr
+        labels = {}
+        for i in range(lib.triage_result_label_count(self._p)):
+            dimension, value, confidence = c_char_p(), c_char_p(), c_double()
+            lib.triage_result_label(self._p, i, byref(dimension), byref(value), byref(confidence))
+            labels[dimension.value.decode("utf-8")] = (
+                None if value.value is None else value.value.decode("utf-8"), confidence.value)
+        self.labels = labels
+        self.urgency = lib.triage_result_urgency(self._p)
+        self.primary = lib.triage_result_primary(self._p)
+        self.group = lib.triage_result_group(self._p)
+        self.request_id = lib.triage_result_request_id(self._p)
+
+    def label(self, dimension):
+        """The decided value of a dimension (None when undecided)."""
+        return self.labels[dimension][0]
+
+    def to_dict(self):
+        return json.loads(_string_result(lib.triage_result_json, self._p))
+
+    def __repr__(self):
+        return (f"<triage.Result labels={self.labels!r} urgency={self.urgency!r} "
+                f"primary={self.primary!r} group={self.group!r} request_id={self.request_id!r}>")
+
+
+class Engine(_Handle):
+    """A compiled rule pack. Immutable: any number of threads may diagnose on one engine.
+
+    ``Engine()`` uses the built-in pack; see also :meth:`from_json`, :meth:`from_file` and
+    :meth:`with_classifiers`.
+    """
+
+    _free_name = "triage_engine_free"
+
+    def __init__(self):
+        self._keepalive = ()
+        out = _ffi.engine_p()
+        lib.triage_engine_new_default(byref(out))
+        self._ptr = out
+
+    @classmethod
+    def _wrap(cls, ptr, keepalive=()):
+        self = cls.__new__(cls)
+        self._keepalive = keepalive  # CFUNCTYPE objects the compiled engine calls
+        self._ptr = ptr
+        return self
+
+    @classmethod
+    def from_json(cls, pack):
+        """An engine for a pack given as JSON text (str or bytes) or as a dict; PackError (or
+        JsonError) names the place."""
+        data = _json_bytes(pack)
+        out = _ffi.engine_p()
+        lib.triage_engine_new_from_json(data, len(data), byref(out))
+        return cls._wrap(out)
+
+    @classmethod
+    def from_file(cls, path):
+        """An engine for a pack file (read by the library); TriageIOError when it cannot be read."""
+        out = _ffi.engine_p()
+        lib.triage_engine_new_from_file(_cstr(_fspath(path), "path"), byref(out))
+        return cls._wrap(out)
+
+    @classmethod
+    def with_classifiers(cls, pack_json=None, classifiers=None):
+        """An engine with host classifiers: ``{name: callable(ticket_dict) -> iterable of
+        (dimension, value, weight)}``, run on every diagnosis of this engine (possibly from many
+        threads at once). ``pack_json`` (text or dict) defaults to the built-in pack.
+
+        A classifier that raises fails the diagnosis with :class:`CallbackError`, whose
+        ``callback_exception`` (and ``__cause__``) is what it raised; a score for an unknown
+        dimension value raises NotFoundError inside the callback, reported the same way.
+        """
+        classifiers = dict(classifiers or {})
+        callbacks = []
+        builder = _ffi.builder_p()
+        lib.triage_engine_builder_new(byref(builder))
+        try:
+            if pack_json is not None:
+                data = _json_bytes(pack_json)
+                lib.triage_engine_builder_set_pack_json(builder, data, len(data))
+            for name, func in classifiers.items():
+                if not callable(func):
+                    raise TypeError(f"classifier {name!r} is not callable")
+                callback = _classifier_callback(name, func)
+                lib.triage_engine_builder_add_classifier(builder, _cstr(name, "classifier name"),
+                                                         callback, None)
+                callbacks.append((callback, func))
+            out = _ffi.engine_p()
+            lib.triage_engine_builder_build(builder, byref(out))
+        finally:
+            lib.triage_engine_builder_free(builder)
+        return cls._wrap(out, tuple(callbacks))
+
+    @property
+    def pack(self):
+        """The pack's "name version", e.g. "default 1.0.0"."""
+        return lib.triage_engine_pack(self._p)
+
+    @property
+    def pack_name(self):
+        return self.pack.rsplit(" ", 1)[0]
+
+    @property
+    def pack_version(self):
+        return self.pack.rsplit(" ", 1)[-1]
+
+    def diagnose(self, ticket, roster=None):
+        """One ticket (a dict, or JSON text) → the diagnosis as a dict.
+
+        With a :class:`Roster`, an agent of the handling group is assigned
+        (triage_diagnose_json_routed) and appears as ``route.agent``.
+        """
+        data = _json_bytes(ticket)
+        if roster is None:
+            return json.loads(_string_result(lib.triage_diagnose_json, self._p, data, len(data)))
+        if not isinstance(roster, Roster):
+            raise TypeError(f"roster: expected triage.Roster, got {type(roster).__name__}")
+        return json.loads(
+            _string_result(lib.triage_diagnose_json_routed, self._p, roster._p, data, len(data)))
+
+    def diagnose_many(self, tickets):
+        """Many tickets (dicts or JSON texts) in one triage_diagnose_jsonl call.
+
+        Returns one dict per ticket, in input order. A ticket that fails becomes the library's
+        error object ``{"line": N, "error": {"code", "message", "where"?}}`` (N = 1-based position
+        in ``tickets``) instead of raising. Raw newlines in JSON texts are replaced by spaces so
+        that every ticket stays one line. Request ids are numbered within the call.
+        """
+        lines = []
+        blank = {}
+        for position, ticket in enumerate(tickets):
+            data = _json_bytes(ticket)
+            if not isinstance(ticket, Mapping):
+                data = data.replace(b"\r", b" ").replace(b"\n", b" ")
+            if not data.strip(b" \t"):
+                blank[position] = data  # the library skips blank lines; reported below
+            lines.append(data)
+        if not lines:
+            return []
+        batch = b"\n".join(lines) + b"\n"
+        produced = _string_result(lib.triage_diagnose_jsonl, self._p, batch, len(batch)).splitlines()
+        if len(produced) != len(lines) - len(blank):
+            raise InternalError(int(Status.ERR_INTERNAL),
+                                f"triage_diagnose_jsonl returned {len(produced)} lines for "
+                                f"{len(lines) - len(blank)} tickets")
+        results, it = [], iter(produced)
+        for position in range(len(lines)):
+            if position in blank:
+                results.append(self._blank_error(position + 1, blank[position]))
+            else:
+                results.append(json.loads(next(it)))
+        return results
+
+    def _blank_error(self, line, data):
+        # A blank line yields no output from triage_diagnose_jsonl; diagnose it alone to get the
+        # library's own error and shape it like the batch's error objects.
+        try:
+            self.diagnose(data)
+        except TriageError as e:
+            error = {"code": e.name, "message": e.message}
+            where = re.match(r"(\d+:\d+): ", e.message)
+            if where:
+                error["where"] = where.group(1)
+            return {"line": line, "error": error}
+        raise InternalError(int(Status.ERR_INTERNAL), f"line {line}: a blank ticket was accepted")
+
+    def classify(self, ticket):
+        """A ticket (dict or JSON text) → a typed :class:`Result` (triage_classify_json)."""
+        data = _json_bytes(ticket)
+        out = _ffi.result_p()
+        lib.triage_classify_json(self._p, data, len(data), byref(out))
+        return Result(out)
+
+    def classify_text(self, text):
+        """A ticket that is only text → a typed :class:`Result` (triage_classify_text)."""
+        data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+        out = _ffi.result_p()
+        lib.triage_classify_text(self._p, data, len(data), byref(out))
+        return Result(out)
+
+    def sla_status(self, ticket, events, now=None):
+        """The state of every SLA target of ``ticket`` given its ``events`` ([{"at", "type"}, …],
+        a list or JSON text) at ``now`` (ISO-8601 text or an aware datetime; None = the system
+        clock): a list of {"name", "state", "due", "completed", "margin_seconds", …}."""
+        data = _json_bytes(ticket)
+        evs = _json_bytes(events)
+        return json.loads(_string_result(lib.triage_sla_status_json, self._p, data, len(data), evs,
+                                         len(evs), _instant(now)))
+
+    def workflow_next(self, state, event, facts=None):
+        """The state ``event`` leads to from ``state`` given ``facts`` ({"customer_confirmed":
+        True}, a dict or JSON text); TransitionError says why not."""
+        facts_json = None if facts is None else _cstr(
+            facts if isinstance(facts, (str, bytes)) else json.dumps(facts), "facts")
+        out = c_void_p()
+        lib.triage_workflow_next(self._p, _cstr(state, "state"), _cstr(event, "event"), facts_json,
+                                 byref(out))
+        return _ffi.take_string(out).decode("utf-8")
+
+    def workflow_dot(self):
+        """The pack's workflow state graph as Graphviz DOT."""
+        return _string_result(lib.triage_workflow_dot, self._p).decode("utf-8")
+
+    def __repr__(self):
+        return f"<triage.Engine {'closed' if self.closed else repr(self.pack)}>"
+
+
+def _fspath(path):
+    path = os.fspath(path)
+    return os.fsdecode(path) if isinstance(path, bytes) else path
+
+
+class Roster(_Handle):
+    """The host's agents, for routed diagnoses: ``engine.diagnose(ticket, roster=roster)``.
+
+    Agents are dicts {"id", "group", "skills": [], "languages": [], "open_tickets", "available"}.
+    The library locks the roster internally, so it may be shared between threads.
+    """
+
+    _free_name = "triage_roster_free"
+
+    def __init__(self, agents=None):
+        self._routers = []  # every CFUNCTYPE ever registered: C may hold any of them
+        out = _ffi.roster_p()
+        lib.triage_roster_new(byref(out))
+        self._ptr = out
+        if agents is not None:
+            self.set_agents(agents)
+
+    def set_agents(self, agents):
+        """Replaces the agents (a list of dicts, or JSON text)."""
+        data = _json_bytes(agents)
+        lib.triage_roster_set_json(self._p, data, len(data))
+
+    def set_available(self, agent_id, available=True):
+        lib.triage_roster_set_available(self._p, _cstr(agent_id, "agent_id"), 1 if available else 0)
+
+    def set_open_tickets(self, agent_id, open_tickets):
+        count = operator.index(open_tickets)
+        if not 0 <= count <= 0xFFFFFFFF:
+            raise ValueError(f"open_tickets: {count} is not an unsigned 32-bit count")
+        lib.triage_roster_set_open_tickets(self._p, _cstr(agent_id, "agent_id"), count)
+
+    def agents(self):
+        """The agents as the library holds them (a list of dicts)."""
+        return json.loads(_string_result(lib.triage_roster_json, self._p))
+
+    def set_router(self, name, router):
+        """Registers ``router(group, agent_ids, language) -> index`` under ``name`` (a pack names
+        routers per group; the built-in round_robin, least_loaded and skills may be replaced).
+        A router that raises, or returns an index out of range, fails the diagnosis with
+        :class:`CallbackError`."""
+        if not callable(router):
+            raise TypeError(f"router {name!r} is not callable")
+        callback = _router_callback(name, router)
+        lib.triage_roster_set_router(self._p, _cstr(name, "router name"), callback, None)
+        self._routers.append((callback, router))
+
+    def __repr__(self):
+        return "<triage.Roster closed>" if self.closed else f"<triage.Roster {len(self.agents())} agents>"
+
+
+class EngineHolder(_Handle):
+    """Holds the current engine for many threads; :meth:`swap_json` replaces it atomically and a
+    pack that fails to compile leaves the running engine in place (and raises PackError)."""
+
+    _free_name = "triage_holder_free"
+
+    def __init__(self, engine=None):
+        if engine is None:
+            engine = Engine()
+        if not isinstance(engine, Engine):
+            raise TypeError(f"engine: expected triage.Engine, got {type(engine).__name__}")
+        self._keepalive = [engine._keepalive]  # its classifiers live on in the holder
+        out = _ffi.holder_p()
+        lib.triage_holder_new(engine._p, byref(out))
+        self._ptr = out
+
+    def swap_json(self, pack):
+        """Compiles ``pack`` (text or dict) and installs it; on failure raises and keeps the old
+        engine. (Host classifiers are not carried over: the C ABI swaps with default options.)"""
+        data = _json_bytes(pack)
+        lib.triage_holder_swap_json(self._p, data, len(data))
+
+    def current(self):
+        """A new :class:`Engine` handle on the engine in force now."""
+        out = _ffi.engine_p()
+        lib.triage_holder_acquire(self._p, byref(out))
+        return Engine._wrap(out, tuple(self._keepalive))
+
+    def diagnose(self, ticket, roster=None):
+        """Diagnoses on the current engine."""
+        with self.current() as engine:
+            return engine.diagnose(ticket, roster=roster)
+
+    def __repr__(self):
+        if self.closed:
+            return "<triage.EngineHolder closed>"
+        with self.current() as engine:
+            return f"<triage.EngineHolder {engine.pack!r}>"
