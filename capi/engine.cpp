@@ -20,6 +20,7 @@ namespace {
 struct LastError {
   int code = 0;
   std::string message;
+  std::string where;
 };
 thread_local LastError last_error;
 
@@ -44,12 +45,14 @@ class CallbackClassifier final : public Classifier {
 };
 }  // namespace
 
-void set_error(int code, std::string message) noexcept {
+void set_error(int code, std::string message, std::string where) noexcept {
   try {
     last_error.code = code;
     last_error.message = std::move(message);
+    last_error.where = std::move(where);
   } catch (...) {
     last_error.message.clear();
+    last_error.where.clear();
   }
 }
 
@@ -93,22 +96,17 @@ int triage_abi_version(void) {
 }
 
 const char* triage_status_name(int status) {
-  switch (status) {
-    case TRIAGE_ERR_NOT_FOUND:
-      return "not_found";
-    case TRIAGE_ERR_CALLBACK:
-      return "callback";
-    case TRIAGE_ERR_OUT_OF_MEMORY:
-      return "out_of_memory";
-    default:
-      break;
-  }
+  if (status == TRIAGE_ERR_OUT_OF_MEMORY) return "out_of_memory";
   const auto name = errc_name(static_cast<Errc>(status));
   return name == "unknown" ? "unknown" : name.data();  // errc_name returns literals
 }
 
 const char* triage_last_error_message(void) {
   return triage::capi::last_error.message.c_str();
+}
+
+const char* triage_last_error_where(void) {
+  return triage::capi::last_error.where.c_str();
 }
 
 void triage_string_free(char* s) {
@@ -246,7 +244,11 @@ int triage_diagnose_jsonl(const triage_engine* engine, const char* tickets, size
       rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       if (is_blank(line)) continue;
-      out += diagnose_line(engine->engine, line, number, ev, opts).json;
+      try {
+        out += diagnose_line(engine->engine, line, number, ev, opts).json;
+      } catch (const triage::capi::CallbackFailed& e) {  // one line fails, not the batch
+        out += error_line(number, make_error(Errc::callback, "", e.message));
+      }
       out += '\n';
     }
     return give(out, out_jsonl, out_len);

@@ -18,9 +18,9 @@ struct CallbackFailed {
   std::string message;
 };
 
-void set_error(int code, std::string message) noexcept;
+void set_error(int code, std::string message, std::string where = {}) noexcept;
 inline int fail(const Error& e) noexcept {
-  set_error(static_cast<int>(e.code), e.message);
+  set_error(static_cast<int>(e.code), e.message, e.where);
   return static_cast<int>(e.code);
 }
 inline int fail(int code, std::string_view message) noexcept {

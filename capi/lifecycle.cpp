@@ -115,6 +115,15 @@ int triage_holder_swap_json(triage_holder* holder, const char* pack, size_t len)
   });
 }
 
+int triage_holder_swap(triage_holder* holder, const triage_engine* engine) {
+  return guarded([&] {
+    if (!holder) return null_arg("holder");
+    if (!engine) return null_arg("engine");
+    holder->holder.swap(engine->engine);
+    return static_cast<int>(TRIAGE_OK);
+  });
+}
+
 int triage_holder_acquire(const triage_holder* holder, triage_engine** out) {
   return guarded([&] {
     if (!holder) return null_arg("holder");

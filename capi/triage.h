@@ -65,6 +65,9 @@ TRIAGE_C_API const char *triage_status_name(int status);
 /* The message of the last failure on this thread ("" when none); library-owned, never NULL,
  * valid until the next call on this thread. Messages name the place: "/customer/tier: …". */
 TRIAGE_C_API const char *triage_last_error_message(void);
+/* The place of the last failure on this thread in machine-readable form (a JSON pointer such as
+ * "/customer/tier", "line:column", a rule id or a path; "" when unknown). Never NULL. */
+TRIAGE_C_API const char *triage_last_error_where(void);
 /* Frees a string the library returned. NULL is fine. */
 TRIAGE_C_API void triage_string_free(char *s);
 
@@ -107,8 +110,9 @@ TRIAGE_C_API int triage_engine_builder_build(const triage_engine_builder *builde
 /* One ticket (JSON object) → the diagnosis JSON, exactly as `triage diagnose` writes it. */
 TRIAGE_C_API int triage_diagnose_json(const triage_engine *engine, const char *ticket, size_t len,
                                       char **out_json, size_t *out_len);
-/* JSON Lines in → JSON Lines out: one output line per non-blank input line, in order; a line that
- * fails becomes {"line": N, "error": {...}} and the call still returns TRIAGE_OK. */
+/* JSON Lines in → JSON Lines out: one output line per non-blank input line (blank = only spaces,
+ * tabs and CR), in order; a line that fails — bad JSON, a bad field, a failing host classifier —
+ * becomes {"line": N, "error": {...}} and the call still returns TRIAGE_OK. */
 TRIAGE_C_API int triage_diagnose_jsonl(const triage_engine *engine, const char *tickets,
                                        size_t len, char **out_jsonl, size_t *out_len);
 
@@ -164,6 +168,7 @@ TRIAGE_C_API int triage_sla_status_json(const triage_engine *engine, const char 
                                         const char *now, char **out_json, size_t *out_len);
 /* The state an event leads to from `state` given facts ({"customer_confirmed": true}; NULL = {}),
  * or TRIAGE_ERR_TRANSITION_REFUSED / _UNKNOWN with the reason. */
+/* (state, event and facts_json are NUL-terminated.) */
 TRIAGE_C_API int triage_workflow_next(const triage_engine *engine, const char *state,
                                       const char *event, const char *facts_json, char **out_state);
 TRIAGE_C_API int triage_workflow_dot(const triage_engine *engine, char **out_dot, size_t *out_len);
@@ -175,6 +180,8 @@ typedef struct triage_holder triage_holder;
 TRIAGE_C_API int triage_holder_new(const triage_engine *engine, triage_holder **out);
 TRIAGE_C_API void triage_holder_free(triage_holder *holder);
 TRIAGE_C_API int triage_holder_swap_json(triage_holder *holder, const char *pack, size_t len);
+/* Installs an engine already built (e.g. by a builder with host classifiers). */
+TRIAGE_C_API int triage_holder_swap(triage_holder *holder, const triage_engine *engine);
 /* A new handle on the current engine (free it with triage_engine_free). */
 TRIAGE_C_API int triage_holder_acquire(const triage_holder *holder, triage_engine **out);
 

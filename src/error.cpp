@@ -51,6 +51,10 @@ std::string_view errc_name(Errc code) noexcept {
       return "transition_refused";
     case Errc::transition_unknown:
       return "transition_unknown";
+    case Errc::not_found:
+      return "not_found";
+    case Errc::callback:
+      return "callback";
     case Errc::io:
       return "io";
     case Errc::internal:

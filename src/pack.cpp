@@ -1379,7 +1379,28 @@ std::string_view default_pack_json() noexcept {
   return std::string_view(reinterpret_cast<const char*>(kDefaultPack), sizeof kDefaultPack);
 }
 
+namespace {
+Result<Pack> read_pack(const json::value& doc, const PackLimits& limits);
+}
+
+// Inside a pack, a field of the wrong type or missing is a pack error, not a ticket error: hosts
+// tell the two apart by code range.
 Result<Pack> pack_from_json(const json::value& doc, const PackLimits& limits) {
+  auto p = read_pack(doc, limits);
+  if (!p) {
+    Error e = p.error();
+    if (e.code == Errc::field_type || e.code == Errc::field_missing ||
+        e.code == Errc::field_value || e.code == Errc::field_format ||
+        e.code == Errc::not_an_object) {
+      e.code = Errc::pack_invalid;
+    }
+    return e;
+  }
+  return p;
+}
+
+namespace {
+Result<Pack> read_pack(const json::value& doc, const PackLimits& limits) {
   if (!doc.is_object()) {
     return make_error(Errc::not_an_object, "", "a pack must be a JSON object");
   }
@@ -1567,6 +1588,8 @@ Result<Pack> pack_from_json(const json::value& doc, const PackLimits& limits) {
   reader.set_stage(Reader::Stage::rules);
   return p;
 }
+
+}  // namespace
 
 Result<Pack> parse_pack(std::string_view text, const PackLimits& limits) {
   if (text.size() > limits.max_pack_bytes) {

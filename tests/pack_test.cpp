@@ -47,7 +47,7 @@ TEST(Pack, SchemaVersionsOutsideTheWindowAreRefused) {
   EXPECT_EQ(e.where, "/schema");
   EXPECT_EQ(fails(R"({"schema": 0, "name": "t", "version": "1", )" + kDims + "}").code,
             Errc::pack_schema);
-  EXPECT_EQ(fails(R"({"name": "t", "version": "1", )" + kDims + "}").code, Errc::field_missing);
+  EXPECT_EQ(fails(R"({"name": "t", "version": "1", )" + kDims + "}").code, Errc::pack_invalid);
 }
 
 TEST(Pack, ErrorsNameThePointerLineAndColumn) {
@@ -82,16 +82,16 @@ TEST(Pack, EachStructuralMistakeHasItsOwnCode) {
        "/rules/0/when/text_anyy"},
       {R"([{"id": "a", "when": {"tier": ["gold"]}, "then": {}}])", Errc::pack_unknown_reference,
        "/rules/0/when/tier/0"},
-      {R"([{"id": "a", "when": {"text_any": "x"}, "then": {}}])", Errc::field_type,
+      {R"([{"id": "a", "when": {"text_any": "x"}, "then": {}}])", Errc::pack_invalid,
        "/rules/0/when/text_any"},
       {R"([{"id": "a", "when": {"regex": ""}, "then": {}}])", Errc::pack_bad_regex,
        "/rules/0/when/regex/0"},
       {R"([{"id": "a", "when": {"fields": [{"field": "x", "op": "~", "value": 1}]}, "then": {}}])",
        Errc::pack_invalid, "/rules/0/when/fields/0/op"},
-      {R"([{"id": "a", "when": {}}])", Errc::field_missing, "/rules/0/then"},
+      {R"([{"id": "a", "when": {}}])", Errc::pack_invalid, "/rules/0/then"},
       {R"([{"id": "bad id!", "then": {}}])", Errc::pack_invalid, "/rules/0/id"},
       {R"([{"id": "a", "then": {"score": {"problem_type": {"external": "high"}}}}])",
-       Errc::field_type, "/rules/0/then/score/problem_type/external"},
+       Errc::pack_invalid, "/rules/0/then/score/problem_type/external"},
   };
   for (const auto& c : cases) {
     auto e = fails(pack_with_rules(c.rules));

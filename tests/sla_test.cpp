@@ -257,5 +257,6 @@ TEST(Sla, PackSlaMistakesAreNamed) {
   pack["calendars"].as_array()[0].as_object()["holidays"].as_array().push_back("2026-02-30");
   e = Engine::from_json(boost::json::serialize(pack));
   ASSERT_FALSE(e);
-  EXPECT_EQ(e.error().code, Errc::field_format);
+  EXPECT_EQ(e.error().code, Errc::pack_invalid);
+  EXPECT_EQ(e.error().where, "/calendars/0/holidays/61");
 }

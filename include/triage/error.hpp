@@ -36,6 +36,8 @@ enum class Errc : int {
   transition_refused = 50,      ///< a guard refused the transition
   transition_unknown = 51,      ///< no such transition from the current state
   io = 60,                      ///< a file could not be read
+  not_found = 61,               ///< no such agent, dimension value, ...
+  callback = 70,                ///< a host callback reported a failure
   internal = 99,                ///< a bug in triage; please report it
 };
 

@@ -68,10 +68,22 @@ class ClassifierTest(unittest.TestCase):
         self.assertIn("labels", engine.diagnose({"text": "fine"}))
         with self.assertRaises(triage.CallbackError):
             engine.classify_text("fail-please")
-        # In a batch the library fails the whole call (see README).
-        with self.assertRaises(triage.CallbackError) as cm:
-            engine.diagnose_many([{"text": "fine"}, {"text": "fail-please"}])
-        self.assertIsInstance(cm.exception.__cause__, RuntimeError)
+        # In a batch only that line fails: an inline error object, in order.
+        results = engine.diagnose_many([{"text": "fine"}, {"text": "fail-please"}, {"text": "ok"}])
+        self.assertIn("labels", results[0])
+        self.assertEqual(results[1]["line"], 2)
+        self.assertEqual(results[1]["error"]["code"], "callback")
+        self.assertIn("host.fails", results[1]["error"]["message"])
+        self.assertIn("labels", results[2])
+
+    def test_keyboard_interrupt_stays_itself(self):
+        def interrupted(ticket):
+            raise KeyboardInterrupt
+
+        engine = triage.Engine.with_classifiers(classifiers={"ctrl-c": interrupted})
+        with self.assertRaises(KeyboardInterrupt):
+            engine.diagnose({"text": "x"})
+        self.assertIn("labels", triage.Engine().diagnose({"text": "x"}))
 
     def test_unknown_value_from_classifier(self):
         engine = triage.Engine.with_classifiers(

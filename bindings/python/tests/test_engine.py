@@ -161,6 +161,8 @@ class ErrorTest(unittest.TestCase):
 
         with triage.Engine.from_file(pathlib.Path(MINI_PACK)) as mini:
             self.assertEqual(mini.pack_name, "mini")
+        with triage.Engine.from_file(os.fsencode(MINI_PACK)) as mini:
+            self.assertEqual(mini.pack_version, "0.1.0")
 
     def test_exceptions_pickle_and_repr(self):
         import pickle

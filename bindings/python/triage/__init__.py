@@ -287,7 +287,7 @@ class Engine(_Handle):
     def from_file(cls, path):
         """An engine for a pack file (read by the library); TriageIOError when it cannot be read."""
         out = _ffi.engine_p()
-        lib.triage_engine_new_from_file(_cstr(_fspath(path), "path"), byref(out))
+        lib.triage_engine_new_from_file(_cstr(os.fsencode(path), "path"), byref(out))
         return cls._wrap(out)
 
     @classmethod
@@ -435,11 +435,6 @@ class Engine(_Handle):
         return f"<triage.Engine {'closed' if self.closed else repr(self.pack)}>"
 
 
-def _fspath(path):
-    path = os.fspath(path)
-    return os.fsdecode(path) if isinstance(path, bytes) else path
-
-
 class Roster(_Handle):
     """The host's agents, for routed diagnoses: ``engine.diagnose(ticket, roster=roster)``.
 
@@ -508,9 +503,17 @@ class EngineHolder(_Handle):
 
     def swap_json(self, pack):
         """Compiles ``pack`` (text or dict) and installs it; on failure raises and keeps the old
-        engine. (Host classifiers are not carried over: the C ABI swaps with default options.)"""
+        engine.
+        Host classifiers are not carried over; build an engine with them and use :meth:`swap`."""
         data = _json_bytes(pack)
         lib.triage_holder_swap_json(self._p, data, len(data))
+
+    def swap(self, engine):
+        """Installs an engine already built (for example one with host classifiers)."""
+        if not isinstance(engine, Engine):
+            raise TypeError(f"engine: expected triage.Engine, got {type(engine).__name__}")
+        self._keepalive.append(engine._keepalive)
+        lib.triage_holder_swap(self._p, engine._p)
 
     def current(self):
         """A new :class:`Engine` handle on the engine in force now."""

@@ -116,8 +116,12 @@ def check_status(result, func, args):
     if result == 0:
         return result
     message = lib.triage_last_error_message()
+    where = lib.triage_last_error_where()
     name = lib.triage_status_name(result)
     err = make_error(result, message, name)
+    err.where = where  # the place in machine-readable form: "/customer/tier", "1:2", a path
+    if isinstance(parked, (KeyboardInterrupt, SystemExit)):
+        raise parked  # Ctrl-C inside a callback stays Ctrl-C
     if parked is not None and isinstance(err, CallbackError):
         err.callback_exception = parked
         err.__cause__ = parked
@@ -134,6 +138,7 @@ FUNCTIONS = [
     ("triage_abi_version", [], c_int, None),
     ("triage_status_name", [c_int], c_char_p, _decode),
     ("triage_last_error_message", [], c_char_p, _decode),
+    ("triage_last_error_where", [], c_char_p, _decode),
     ("triage_string_free", [c_void_p], None, None),
     # engines
     ("triage_engine_new_default", [POINTER(engine_p)], c_int, check_status),
@@ -188,6 +193,7 @@ FUNCTIONS = [
     ("triage_holder_new", [engine_p, POINTER(holder_p)], c_int, check_status),
     ("triage_holder_free", [holder_p], None, None),
     ("triage_holder_swap_json", [holder_p, c_char_p, c_size_t], c_int, check_status),
+    ("triage_holder_swap", [holder_p, engine_p], c_int, check_status),
     ("triage_holder_acquire", [holder_p, POINTER(engine_p)], c_int, check_status),
 ]
 
