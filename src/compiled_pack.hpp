@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <re2/re2.h>
+#include <re2/filtered_re2.h>
 #include <re2/set.h>
 
 #include "triage/calendar.hpp"
@@ -73,7 +74,8 @@ struct CRule {
   std::vector<CScore> scores;
   std::vector<std::uint32_t> terms;    // keywords that can make it fire (sorted)
   std::vector<std::uint32_t> regexes;  // expressions it tests
-  bool always_candidate = false;       // could fire with no keyword in the text
+  bool always_candidate = false;       // could fire with no keyword or regex in the text
+  bool needs_entities = false;         // tests `has`: entities must be extracted first
 };
 
 struct CUrgencyRule {
@@ -120,9 +122,13 @@ struct CompiledPack {
   static constexpr std::uint32_t npos = 0xFFFFFFFFu;
   Matcher matcher;
   std::vector<std::unique_ptr<RE2>> regexes;
-  std::unique_ptr<RE2::Set> regex_set;
+  // Regular expressions run only when their required literals ("atoms", from RE2's
+  // FilteredRE2) occur: the atoms join the keyword automaton as extra patterns.
+  std::unique_ptr<re2::FilteredRE2> regex_filter;
+  std::uint32_t atom_base = 0;                      // pattern ids >= atom_base are atoms
+  std::vector<std::uint32_t> regex_rules_begin;     // CSR: regex → rules (evaluation indices)
+  std::vector<std::uint32_t> regex_rules;
   EntityExtractor entities;
-  bool needs_entities = false;
   std::vector<std::uint32_t> score_offset;  // per dimension, into the flat score array
   std::size_t value_count = 0;
   std::vector<std::shared_ptr<const Classifier>> classifiers;

@@ -14,6 +14,7 @@
 #include "conditions.hpp"
 #include "json_util.hpp"
 #include "stage2.hpp"
+#include "triage/fold.hpp"
 #include "triage/language.hpp"
 #include "variants.hpp"
 
@@ -77,7 +78,7 @@ class Compiler {
         }
         break;
       case Condition::Kind::has:
-        cp_.needs_entities = true;
+        uses_has_ = true;
         n.values = c.values;
         break;
       case Condition::Kind::field_in:
@@ -115,6 +116,8 @@ class Compiler {
   }
 
   std::vector<MatcherPattern> take_patterns() { return std::move(patterns_); }
+  /// Whether a `has` condition was compiled since the last call (and resets the flag).
+  bool take_uses_has() { return std::exchange(uses_has_, false); }
 
  private:
   std::uint32_t term(const std::string& kw) {
@@ -161,6 +164,7 @@ class Compiler {
   std::map<std::string, std::uint32_t> term_ids_;
   std::map<std::string, std::uint32_t> regex_ids_;
   std::vector<MatcherPattern> patterns_;
+  bool uses_has_ = false;
 };
 
 // Could the condition hold with no keyword in the text? Then the rule is tested on every ticket.
@@ -175,9 +179,10 @@ bool may_hold_without_terms(const std::vector<CNode>& nodes, std::uint32_t n) {
                          [&](std::uint32_t k) { return may_hold_without_terms(nodes, k); });
     case Condition::Kind::text_any:
     case Condition::Kind::text_all:
+    case Condition::Kind::regex:  // a matching expression makes its rules candidates
       return false;
     default:
-      return true;  // negations, regexes and field tests cannot be ruled out statically
+      return true;  // negations and field tests cannot be ruled out statically
   }
 }
 
@@ -227,6 +232,7 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
     CRule cr;
     cr.pack_index = idx;
     TRIAGE_TRY(cr.root, compiler.node(r.when, cr.terms, cr.regexes));
+    cr.needs_entities = compiler.take_uses_has();
     for (const auto& s : r.scores) {
       const int d = dim_index(s.dimension);
       if (d < 0) {
@@ -366,8 +372,40 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
   } else {
     cp->workflow = Workflow::standard();
   }
-  // Keyword automaton.
+  // Keyword automaton: every keyword, plus the atoms that gate the regular expressions.
   auto patterns = compiler.take_patterns();
+  cp->atom_base = static_cast<std::uint32_t>(cp->terms.size());
+  if (!cp->regexes.empty()) {
+    cp->regex_filter = std::make_unique<re2::FilteredRE2>(3);
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_max_mem(8 << 20);
+    for (const auto& re : cp->regexes) {
+      int id = 0;
+      if (cp->regex_filter->Add(re->pattern(), o, &id) != RE2::NoError) {
+        return make_error(Errc::pack_bad_regex, "/rules", "regular expression \"" + re->pattern() +
+                                                              "\" does not compile");
+      }
+    }
+    std::vector<std::string> atoms;
+    cp->regex_filter->Compile(&atoms);
+    for (std::size_t i = 0; i < atoms.size(); ++i) {
+      // An atom longer than the automaton allows is stood in for by its prefix: seeing the
+      // prefix then reports the atom, which only ever lets more expressions run, never fewer.
+      std::string a = atoms[i];
+      std::size_t chars = 0, cut = a.size();
+      for (std::size_t k = 0; k < a.size();) {
+        char32_t cp32;
+        k += decode_utf8(a, k, cp32);
+        if (++chars == Matcher::max_pattern_chars) {
+          cut = k;
+          break;
+        }
+      }
+      a.resize(cut);
+      patterns.push_back({a, cp->atom_base + static_cast<std::uint32_t>(i), false, false});
+    }
+  }
   auto matcher = Matcher::compile(patterns);
   if (!matcher) return matcher.error();
   cp->matcher = std::move(*matcher);
@@ -383,23 +421,15 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
     for (auto t : cp->rules[ri].terms) cp->term_rules[counts[t]++] = ri;
     if (cp->rules[ri].always_candidate) cp->always_rules.push_back(ri);
   }
-  // One pass of RE2::Set tells which expressions match; single expressions only give spans.
-  if (!cp->regexes.empty()) {
-    RE2::Options o;
-    o.set_log_errors(false);
-    o.set_max_mem(64 << 20);
-    cp->regex_set = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
-    for (const auto& re : cp->regexes) {
-      std::string err;
-      if (cp->regex_set->Add(re->pattern(), &err) < 0) {
-        return make_error(Errc::pack_bad_regex, "/rules",
-                          "regular expression \"" + re->pattern() + "\": " + err);
-      }
-    }
-    if (!cp->regex_set->Compile()) {
-      return make_error(Errc::pack_limit, "/rules",
-                        "regular expressions exceed RE2's memory budget");
-    }
+  std::vector<std::uint32_t> rcounts(cp->regexes.size() + 1, 0);
+  for (const auto& r : cp->rules) {
+    for (auto x : r.regexes) ++rcounts[x + 1];
+  }
+  std::partial_sum(rcounts.begin(), rcounts.end(), rcounts.begin());
+  cp->regex_rules_begin = rcounts;
+  cp->regex_rules.resize(rcounts.back());
+  for (std::uint32_t ri = 0; ri < cp->rules.size(); ++ri) {
+    for (auto x : cp->rules[ri].regexes) cp->regex_rules[rcounts[x]++] = ri;
   }
   cp->memory_bytes = cp->matcher.memory_bytes() + cp->nodes.size() * sizeof(CNode) +
                      cp->rules.size() * sizeof(CRule) + cp->term_rules.size() * 4;
@@ -478,6 +508,14 @@ std::string_view Engine::term(std::uint32_t index) const noexcept {
   return index < impl_->terms.size() ? std::string_view(impl_->terms[index]) : std::string_view();
 }
 
+void Engine::extract_entities(const Ticket& ticket, Evaluation& ev) const {
+  for (std::size_t f = 0; f < text_field_count; ++f) {
+    const std::string_view text = text_of(ticket, static_cast<TextField>(f));
+    impl_->entities.extract(text, static_cast<std::uint8_t>(f), ev.entities_, ev.set_scratch_);
+  }
+  ev.entities_done_ = true;
+}
+
 void Engine::evaluate(const Ticket& ticket, Evaluation& ev) const {
   const CompiledPack& cp = *impl_;
   ev.reset(*this, ticket);
@@ -488,26 +526,39 @@ void Engine::evaluate(const Ticket& ticket, Evaluation& ev) const {
     if (text.empty()) continue;
     ev.matches_.clear();
     cp.matcher.scan(text, ev.matches_);
+    ev.atoms_.clear();
+    auto candidate = [&](std::uint32_t r) {
+      if (!ev.rule_seen_[r]) {
+        ev.rule_seen_[r] = 1;
+        ev.candidates_.push_back(r);
+      }
+    };
     for (const Match& m : ev.matches_) {
+      if (m.id >= cp.atom_base) {  // a literal some regular expression needs
+        ev.atoms_.push_back(static_cast<int>(m.id - cp.atom_base));
+        continue;
+      }
       ev.hits_.push_back({m.id, field, m.begin, m.end});
       if (ev.term_hit_[m.id]) continue;
       ev.term_hit_[m.id] = 1;
       ev.touched_terms_.push_back(m.id);
       for (auto i = cp.term_rules_begin[m.id]; i != cp.term_rules_begin[m.id + 1]; ++i) {
-        const auto r = cp.term_rules[i];
-        if (!ev.rule_seen_[r]) {
-          ev.rule_seen_[r] = 1;
-          ev.candidates_.push_back(r);
-        }
+        candidate(cp.term_rules[i]);
       }
     }
-    if (cp.needs_entities) {
-      cp.entities.extract(text, static_cast<std::uint8_t>(f), ev.entities_, ev.set_scratch_);
-    }
-    if (cp.regex_set) {
+    if (cp.regex_filter) {
+      // Only the expressions whose atoms occurred (and those without atoms) actually run.
+      std::sort(ev.atoms_.begin(), ev.atoms_.end());
+      ev.atoms_.erase(std::unique(ev.atoms_.begin(), ev.atoms_.end()), ev.atoms_.end());
       ev.set_scratch_.clear();
-      if (cp.regex_set->Match(text, &ev.set_scratch_)) {
-        for (int r : ev.set_scratch_) ev.regex_hit_[static_cast<std::size_t>(r)] = 1;
+      cp.regex_filter->AllMatches(text, ev.atoms_, &ev.set_scratch_);
+      for (int x : ev.set_scratch_) {
+        const auto rx = static_cast<std::size_t>(x);
+        if (ev.regex_hit_[rx]) continue;
+        ev.regex_hit_[rx] = 1;
+        for (auto i = cp.regex_rules_begin[rx]; i != cp.regex_rules_begin[rx + 1]; ++i) {
+          candidate(cp.regex_rules[i]);
+        }
       }
     }
   }
@@ -516,6 +567,11 @@ void Engine::evaluate(const Ticket& ticket, Evaluation& ev) const {
       ev.rule_seen_[r] = 1;
       ev.candidates_.push_back(r);
     }
+  }
+  // Entities only when a candidate rule asks whether a field is supplied.
+  if (std::any_of(ev.candidates_.begin(), ev.candidates_.end(),
+                  [&](std::uint32_t r) { return cp.rules[r].needs_entities; })) {
+    extract_entities(ticket, ev);
   }
   // 2. Test candidates in priority order; score what fires.
   std::sort(ev.candidates_.begin(), ev.candidates_.end());
@@ -583,12 +639,7 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
   namespace pt = boost::posix_time;
   const CompiledPack& cp = *impl_;
   evaluate(ticket, ev);
-  if (!cp.needs_entities) {  // the diagnosis always reports entities
-    for (std::size_t f = 0; f < text_field_count; ++f) {
-      const std::string_view text = text_of(ticket, static_cast<TextField>(f));
-      cp.entities.extract(text, static_cast<std::uint8_t>(f), ev.entities_, ev.set_scratch_);
-    }
-  }
+  if (!ev.entities_done_) extract_entities(ticket, ev);  // the diagnosis always reports them
   Diagnosis d;
   d.ticket_id = ticket.id;
   d.pack_name = cp.pack.name;

@@ -41,6 +41,7 @@ void Evaluation::reset(const Engine& engine, const Ticket& ticket) {
   regex_hit_.assign(cp.regexes.size(), 0);
   hits_.clear();
   entities_.clear();
+  entities_done_ = false;
   fired_.clear();
   contributions_.clear();
   scores_.assign(cp.value_count, 0.0);

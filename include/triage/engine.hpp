@@ -94,6 +94,7 @@ class Engine {
   friend class Evaluation;
   friend struct EngineAccess;
   explicit Engine(std::shared_ptr<const detail::CompiledPack> impl) : impl_(std::move(impl)) {}
+  void extract_entities(const Ticket& ticket, Evaluation& ev) const;
   std::shared_ptr<const detail::CompiledPack> impl_;
 };
 

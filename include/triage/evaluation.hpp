@@ -90,6 +90,8 @@ class Evaluation {
   std::vector<std::uint8_t> rule_seen_;
   std::vector<std::uint8_t> regex_hit_;
   std::vector<int> set_scratch_;
+  std::vector<int> atoms_;  // regex atoms seen in the field being scanned
+  bool entities_done_ = false;
   std::vector<std::uint32_t> candidates_;
   std::vector<std::uint32_t> fired_;
   std::vector<double> scores_;  // flat: per dimension, per value
