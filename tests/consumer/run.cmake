@@ -76,7 +76,7 @@ file(WRITE "${WORK_DIR}/readme_example.py" "${CMAKE_MATCH_1}\n")
 
 # 5: pip install into a venv that sees Debian's setuptools, offline, then the README example
 run("venv" "${PYTHON}" -m venv --system-site-packages "${WORK_DIR}/venv")
-run("pip install" "${WORK_DIR}/venv/bin/pip" install --no-index --no-build-isolation --quiet
+run("pip install" "${WORK_DIR}/venv/bin/pip" install --no-index --quiet
     "${BINDINGS_DIR}")
 set(ENV{TRIAGE_LIBRARY} "${prefix}/lib/libtriage.so.1")
 execute_process(COMMAND "${WORK_DIR}/venv/bin/python" "${WORK_DIR}/readme_example.py"
