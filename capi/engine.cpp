@@ -34,7 +34,7 @@ class CallbackClassifier final : public Classifier {
     const std::string json = boost::json::serialize(to_json(ticket));
     triage_scores scores{&ev};
     if (fn_(user_data_, json.c_str(), json.size(), &scores) != 0) {
-      throw CallbackFailed{"classifier " + name_ + " reported a failure"};
+      throw CallbackFailed("classifier " + name_ + " reported a failure");
     }
   }
 
@@ -228,29 +228,28 @@ int triage_diagnose_json(const triage_engine* engine, const char* ticket, size_t
 
 int triage_diagnose_jsonl(const triage_engine* engine, const char* tickets, size_t len,
                           char** out_jsonl, size_t* out_len) {
+  return triage_diagnose_jsonl_threads(engine, tickets, len, 1, out_jsonl, out_len);
+}
+
+int triage_diagnose_jsonl_threads(const triage_engine* engine, const char* tickets, size_t len,
+                                  unsigned threads, char** out_jsonl, size_t* out_len) {
   return guarded([&] {
     if (!engine) return null_arg("engine");
     if (!tickets && len) return null_arg("tickets");
     if (!out_jsonl) return null_arg("out_jsonl");
-    std::string out;
-    RequestIdGenerator ids;
-    DiagnoseOptions opts;
-    opts.request_ids = &ids;
-    Evaluation& ev = triage::capi::thread_evaluation();
     std::string_view rest(tickets ? tickets : "", len);
-    for (std::size_t number = 1; !rest.empty(); ++number) {
+    auto next = [&](std::string& line) {
+      if (rest.empty()) return false;
       const auto nl = rest.find('\n');
-      std::string_view line = rest.substr(0, nl);
+      line.assign(rest.substr(0, nl));
       rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (is_blank(line)) continue;
-      try {
-        out += diagnose_line(engine->engine, line, number, ev, opts).json;
-      } catch (const triage::capi::CallbackFailed& e) {  // one line fails, not the batch
-        out += error_line(number, make_error(Errc::callback, "", e.message));
-      }
-      out += '\n';
-    }
+      return true;
+    };
+    std::string out;
+    auto write = [&](std::string_view text) { out += text; };
+    StreamOptions so;
+    so.threads = threads;
+    diagnose_stream(engine->engine, next, write, so);
     return give(out, out_jsonl, out_len);
   });
 }

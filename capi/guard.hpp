@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -14,8 +15,8 @@
 namespace triage::capi {
 
 /// Thrown by host-callback adapters when the host's callback reports a failure.
-struct CallbackFailed {
-  std::string message;
+struct CallbackFailed : std::runtime_error {
+  explicit CallbackFailed(const std::string& what) : std::runtime_error(what) {}
 };
 
 void set_error(int code, std::string message, std::string where = {}) noexcept;
@@ -34,7 +35,7 @@ int guarded(F&& f) noexcept {
   try {
     return f();
   } catch (const CallbackFailed& e) {
-    return fail(TRIAGE_ERR_CALLBACK, e.message);
+    return fail(TRIAGE_ERR_CALLBACK, e.what());
   } catch (const std::bad_alloc&) {
     return fail(TRIAGE_ERR_OUT_OF_MEMORY, "out of memory");
   } catch (const Exception& e) {

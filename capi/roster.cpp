@@ -26,11 +26,11 @@ class CallbackRouter final : public Router {
     std::size_t chosen = 0;
     if (fn_(user_data_, ctx.request.group.c_str(), ids.data(), ids.size(),
             ctx.request.language.c_str(), &chosen) != 0) {
-      throw capi::CallbackFailed{"router " + name_ + " reported a failure"};
+      throw capi::CallbackFailed("router " + name_ + " reported a failure");
     }
     if (chosen >= eligible.size()) {
-      throw capi::CallbackFailed{"router " + name_ + " chose index " + std::to_string(chosen) +
-                                 " of " + std::to_string(eligible.size())};
+      throw capi::CallbackFailed("router " + name_ + " chose index " + std::to_string(chosen) +
+                                 " of " + std::to_string(eligible.size()));
     }
     return chosen;
   }

@@ -116,6 +116,12 @@ TRIAGE_C_API int triage_diagnose_json(const triage_engine *engine, const char *t
 TRIAGE_C_API int triage_diagnose_jsonl(const triage_engine *engine, const char *tickets,
                                        size_t len, char **out_jsonl, size_t *out_len);
 
+/* The same on `threads` threads sharing the engine (0 = one per core). The output is identical
+ * for every thread count: request numbers follow input order. */
+TRIAGE_C_API int triage_diagnose_jsonl_threads(const triage_engine *engine, const char *tickets,
+                                               size_t len, unsigned threads, char **out_jsonl,
+                                               size_t *out_len);
+
 /* Typed results for hot paths: no JSON to write or parse on the way out. */
 typedef struct triage_result triage_result;
 TRIAGE_C_API int triage_classify_json(const triage_engine *engine, const char *ticket, size_t len,

@@ -383,8 +383,8 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
     for (const auto& re : cp->regexes) {
       int id = 0;
       if (cp->regex_filter->Add(re->pattern(), o, &id) != RE2::NoError) {
-        return make_error(Errc::pack_bad_regex, "/rules", "regular expression \"" + re->pattern() +
-                                                              "\" does not compile");
+        return make_error(Errc::pack_bad_regex, "/rules",
+                          "regular expression \"" + re->pattern() + "\" does not compile");
       }
     }
     std::vector<std::string> atoms;
@@ -644,14 +644,12 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
   d.ticket_id = ticket.id;
   d.pack_name = cp.pack.name;
   d.pack_version = cp.pack.version;
-  // Request numbers use the help desk's day (Asia/Shanghai, UTC+8, until calendars land).
-  constexpr int kDeskOffsetMinutes = 8 * 60;
-  const pt::ptime created = ticket.created_at ? ticket.created_at->utc
-                            : opts.now        ? *opts.now
-                                              : pt::second_clock::universal_time();
-  const auto day = (created + pt::minutes(kDeskOffsetMinutes)).date();
-  d.request_id = opts.request_ids ? opts.request_ids->next(day, ticket.channel)
-                                  : format_request_id(day, ticket.channel, 1);
+  const pt::ptime now = opts.now ? *opts.now : pt::second_clock::universal_time();
+  const pt::ptime created = ticket.created_at ? ticket.created_at->utc : now;
+  const auto day = desk_day(ticket, now);
+  d.request_id = opts.request_id    ? *opts.request_id
+                 : opts.request_ids ? opts.request_ids->next(day, ticket.channel)
+                                    : format_request_id(day, ticket.channel, 1);
 
   auto span_of = [&](TextField f, std::uint32_t b, std::uint32_t e) {
     const std::string_view text = text_of(ticket, f);

@@ -32,6 +32,12 @@ std::string_view channel_code(Channel c) noexcept {
   return "OTH";
 }
 
+boost::gregorian::date desk_day(const Ticket& ticket, boost::posix_time::ptime now) {
+  constexpr int kDeskOffsetMinutes = 8 * 60;
+  const boost::posix_time::ptime created = ticket.created_at ? ticket.created_at->utc : now;
+  return (created + boost::posix_time::minutes(kDeskOffsetMinutes)).date();
+}
+
 std::string format_request_id(boost::gregorian::date day, Channel channel, std::uint32_t serial) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%04d%02d%02d-%.*s-%03u", static_cast<int>(day.year()),

@@ -1,11 +1,15 @@
 // Runs the `triage` binary as a user would.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -59,7 +63,110 @@ TEST(Cli, DiagnosesTheExampleTicketsOneLineEach) {
     for (const char* key : {"request_id", "labels", "pack"})
       EXPECT_TRUE(v.as_object().contains(key));
   }
-  EXPECT_TRUE(r.err.empty()) << r.err;
+  // stderr holds only the closing summary.
+  EXPECT_EQ(r.err.rfind("triage: 40 lines, 0 errors, ", 0), 0u) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+}
+
+namespace {
+// A generated input: realistic tickets with bad lines and blank lines interleaved.
+std::string generated_input(int n) {
+  std::ifstream in(TRIAGE_SOURCE_DIR "/examples/tickets.jsonl");
+  std::vector<std::string> tickets;
+  for (std::string l; std::getline(in, l);) tickets.push_back(l);
+  std::string out;
+  for (int i = 0; i < n; ++i) {
+    if (i % 37 == 5)
+      out += "{\"text\": \"broken\",\n";
+    else if (i % 53 == 7)
+      out += "\n";
+    else if (i % 41 == 9)
+      out += "{\"text\":\"x\",\"channel\":\"fax\"}\n";
+    else
+      out += tickets[static_cast<std::size_t>(i) % tickets.size()] + "\n";
+  }
+  return out;
+}
+}  // namespace
+
+TEST(Cli, EveryThreadCountGivesByteIdenticalOutput) {
+  const std::string input = generated_input(3000);
+  const auto one = run("diagnose --now 2026-11-23T10:00:00+08:00 --jobs 1", input);
+  const auto two = run("diagnose --now 2026-11-23T10:00:00+08:00 --jobs 2", input);
+  const auto eight = run("diagnose --now 2026-11-23T10:00:00+08:00 --jobs 8", input);
+  EXPECT_EQ(one.status, 1);  // there are bad lines
+  EXPECT_EQ(two.status, 1);
+  ASSERT_FALSE(one.out.empty());
+  EXPECT_EQ(one.out, two.out);
+  EXPECT_EQ(one.out, eight.out);
+  const auto out = lines(one.out);
+  std::size_t blank = 0;
+  for (const auto& l : lines(input)) blank += l.empty();
+  EXPECT_EQ(out.size(), 3000 - blank);  // one output line per non-blank input line
+  EXPECT_NE(one.err.find("errors"), std::string::npos);
+}
+
+namespace {
+// Peak resident memory (KiB) of `triage diagnose` over an input file, from wait4's rusage.
+long peak_rss_kib(const std::string& input_path) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::FILE* in = std::freopen(input_path.c_str(), "rb", stdin);
+    std::FILE* out = std::freopen("/dev/null", "wb", stdout);
+    std::FILE* err = std::freopen("/dev/null", "wb", stderr);
+    (void)in, (void)out, (void)err;
+    execl(TRIAGE_CLI, TRIAGE_CLI, "diagnose", "--jobs", "2", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  struct rusage ru {};
+  wait4(pid, &status, 0, &ru);
+  return ru.ru_maxrss;
+}
+}  // namespace
+
+TEST(Cli, MemoryStaysFlatHoweverLongTheInput) {
+  // Chunks of 256 lines, a few in flight: 8x the input must not mean 8x the memory.
+  const std::string small = ::testing::TempDir() + "rss_small.jsonl";
+  const std::string large = ::testing::TempDir() + "rss_large.jsonl";
+  { std::ofstream(small, std::ios::binary) << generated_input(3000); }
+  { std::ofstream(large, std::ios::binary) << generated_input(24000); }
+  const long a = peak_rss_kib(small);
+  const long b = peak_rss_kib(large);
+  RecordProperty("rss_3000_kib", std::to_string(a));
+  RecordProperty("rss_24000_kib", std::to_string(b));
+  EXPECT_GT(a, 0);
+  EXPECT_LT(b, a + a / 2) << a << " KiB for 3000 lines, " << b << " KiB for 24000";
+}
+
+TEST(Cli, ProgressGoesToStderrOnly) {
+  const auto r = run("diagnose --progress --jobs 2", generated_input(500));
+  EXPECT_NE(r.err.find("tickets/s"), std::string::npos);
+  for (const auto& l : lines(r.out)) EXPECT_EQ(l.front(), '{');
+}
+
+TEST(Cli, AnInterruptedRunWritesWhatItFinishedAndSaysWhere) {
+  // A large input fed slowly enough to interrupt: SIGINT after the first lines are out.
+  const std::string base = ::testing::TempDir() + "cli_int_" + std::to_string(getpid());
+  { std::ofstream(base + ".in", std::ios::binary) << generated_input(200000); }
+  const std::string cmd = std::string("timeout --preserve-status -s INT 1 ") + TRIAGE_CLI +
+                          " diagnose --jobs 2 " + base + ".in > " + base + ".out 2> " + base +
+                          ".err";
+  const int rc = std::system(cmd.c_str());
+  const int status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  std::ifstream err(base + ".err");
+  std::string err_text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+  if (status == 0 || status == 1) GTEST_SKIP() << "finished before the signal";
+  EXPECT_EQ(status, 130) << err_text;
+  EXPECT_NE(err_text.find("interrupted after input line"), std::string::npos) << err_text;
+  std::ifstream out(base + ".out");
+  std::size_t n = 0;
+  for (std::string l; std::getline(out, l); ++n) {
+    ASSERT_FALSE(l.empty());
+    ASSERT_EQ(l.front(), '{');
+    ASSERT_EQ(l.back(), '}') << "line " << n << " is cut";
+  }
+  EXPECT_GT(n, 0u);
 }
 
 TEST(Cli, BadLinesAreAnsweredInPlaceAndTheStatusIsOne) {

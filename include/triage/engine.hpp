@@ -41,6 +41,8 @@ struct DiagnoseOptions {
   std::optional<boost::posix_time::ptime> now;
   /// Where request numbers come from; without one, the diagnosis numbers every ticket 001.
   RequestIdGenerator* request_ids = nullptr;
+  /// A request number already assigned (batches number in input order before diagnosing).
+  std::optional<std::string> request_id;
   /// With a roster, the diagnosis also assigns an agent of the handling group (and counts the
   /// ticket in that agent's load). Routers come from `routers`, or the built-in three.
   Roster* roster = nullptr;

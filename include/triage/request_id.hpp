@@ -9,6 +9,7 @@
 #include <utility>
 
 #include <boost/date_time/gregorian/gregorian_types.hpp>
+#include <boost/date_time/posix_time/posix_time_types.hpp>
 
 #include "triage/ticket.hpp"
 
@@ -34,6 +35,9 @@ class RequestIdGenerator {
   mutable std::mutex mutex_;
   std::map<Key, std::uint32_t> counters_;
 };
+
+/// The help desk's day of a ticket (Asia/Shanghai, UTC+8): its created_at, else `now`.
+boost::gregorian::date desk_day(const Ticket& ticket, boost::posix_time::ptime now);
 
 /// Formats a request number; the serial has at least three digits.
 std::string format_request_id(boost::gregorian::date day, Channel channel, std::uint32_t serial);

@@ -74,6 +74,14 @@ static void batch(const triage_engine *e) {
   triage_string_free(out);
   CHECK(triage_diagnose_jsonl(e, "", 0, &out, &len) == TRIAGE_OK && len == 0);
   triage_string_free(out);
+
+  /* Threads share the engine; the output does not depend on how many. */
+  char *one = NULL, *four = NULL;
+  CHECK(triage_diagnose_jsonl_threads(e, lines, strlen(lines), 1, &one, NULL) == TRIAGE_OK);
+  CHECK(triage_diagnose_jsonl_threads(e, lines, strlen(lines), 4, &four, NULL) == TRIAGE_OK);
+  CHECK(one && four && strcmp(one, four) == 0);
+  triage_string_free(one);
+  triage_string_free(four);
 }
 
 static void typed(const triage_engine *e) {

@@ -12,6 +12,7 @@ namespace triage::cli {
 inline constexpr int kOk = 0;          // everything succeeded
 inline constexpr int kSomeFailed = 1;  // some input lines failed (each answered by an error line)
 inline constexpr int kUsage = 2;       // bad arguments, or a pack/input that cannot be used at all
+inline constexpr int kInterrupted = 130;  // SIGINT/SIGTERM: finished lines written, then stopped
 
 /// The built-in engine, or one compiled from a pack file (errors reported on stderr).
 std::optional<Engine> load_engine(const std::optional<std::string>& path);
@@ -20,6 +21,8 @@ struct DiagnoseArgs {
   std::optional<std::string> pack;  // pack file; the built-in pack when absent
   std::optional<std::string> now;   // ISO-8601 "now" for tickets without created_at
   std::string input = "-";
+  unsigned jobs = 0;      // threads; 0 = one per core
+  bool progress = false;  // progress on stderr even when it is not a terminal
 };
 int diagnose(const DiagnoseArgs& args);
 

@@ -1,4 +1,10 @@
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -26,6 +32,13 @@ std::optional<Engine> load_engine(const std::optional<std::string>& path) {
   return *engine;
 }
 
+namespace {
+std::atomic<bool> g_stop{false};
+extern "C" void on_signal(int) {
+  g_stop.store(true);
+}
+}  // namespace
+
 int diagnose(const DiagnoseArgs& args) {
   DiagnoseOptions opts;
   if (args.now) {
@@ -41,6 +54,7 @@ int diagnose(const DiagnoseArgs& args) {
 
   std::ifstream file;
   std::istream* in = &std::cin;
+  std::uintmax_t total_bytes = 0;  // known for regular files: gives the ETA
   if (args.input != "-") {
     file.open(args.input, std::ios::binary);
     if (!file) {
@@ -48,31 +62,75 @@ int diagnose(const DiagnoseArgs& args) {
       return kUsage;
     }
     in = &file;
-  }
-  std::ios::sync_with_stdio(false);
-  RequestIdGenerator ids;
-  opts.request_ids = &ids;
-  Evaluation scratch;
-  std::string line;
-  std::size_t number = 0, failed = 0;
-  while (std::getline(*in, line)) {
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (is_blank(line)) continue;
-    LineResult r = diagnose_line(*engine, line, number, scratch, opts);
-    std::cout << r.json << '\n';
-    if (r.error) {
-      ++failed;
-      std::cerr << "triage: line " << number << ": " << errc_name(r.error->code) << ": "
-                << r.error->message << "\n";
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(args.input, ec)) {
+      total_bytes = std::filesystem::file_size(args.input, ec);
     }
   }
+  std::ios::sync_with_stdio(false);
+  // An interrupted run still writes every line it finished, in order, and says where it stopped.
+  g_stop = false;
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+
+  std::atomic<std::uintmax_t> bytes_read{0};
+  const auto start = std::chrono::steady_clock::now();
+  auto last_report = start;
+  const bool progress = args.progress || isatty(STDERR_FILENO);
+  auto rate = [&](std::size_t lines) {
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return secs > 0 ? static_cast<double>(lines) / secs : 0.0;
+  };
+
+  StreamOptions so;
+  so.threads = args.jobs;
+  so.diagnose = opts;
+  so.stop = &g_stop;
+  if (progress) {
+    so.progress = [&](std::size_t lines, std::size_t errors) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_report < std::chrono::milliseconds(500)) return;
+      last_report = now;
+      const double r = rate(lines);
+      std::fprintf(stderr, "\rtriage: %zu lines, %zu errors, %.0f tickets/s", lines, errors, r);
+      if (total_bytes > 0 && bytes_read > 0) {
+        const double done = static_cast<double>(bytes_read) / static_cast<double>(total_bytes);
+        const double elapsed = std::chrono::duration<double>(now - start).count();
+        if (done > 0) std::fprintf(stderr, ", ETA %.0f s   ", elapsed * (1 - done) / done);
+      }
+      std::fflush(stderr);
+    };
+  }
+  auto next = [&](std::string& line) {
+    if (!std::getline(*in, line)) return false;
+    bytes_read += line.size() + 1;
+    return true;
+  };
+  auto write = [&](std::string_view text) {
+    std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
+  };
+  auto on_error = [&](std::size_t line, const Error& e) {
+    std::cerr << "triage: line " << line << ": " << errc_name(e.code) << ": " << e.message << "\n";
+  };
+  const StreamStats st = diagnose_stream(*engine, next, write, so, on_error);
   std::cout.flush();
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  if (progress) std::fputc('\n', stderr);
+  std::fprintf(stderr, "triage: %zu lines, %zu errors, %.0f tickets/s\n", st.lines, st.errors,
+               rate(st.lines));
+  if (st.interrupted) {
+    std::fprintf(stderr,
+                 "triage: interrupted after input line %zu; every line up to it was written\n",
+                 st.last_line);
+    return kInterrupted;
+  }
   if (in->bad()) {
-    std::cerr << "triage: read error after line " << number << "\n";
+    std::cerr << "triage: read error after line " << st.last_line << "\n";
     return kSomeFailed;
   }
-  return failed ? kSomeFailed : kOk;
+  return st.errors ? kSomeFailed : kOk;
 }
 
 }  // namespace triage::cli

@@ -15,10 +15,18 @@ int main(int argc, char** argv) {
       "diagnose",
       "Diagnose JSONL tickets (one per line) and write one JSONL diagnosis per input line.\n"
       "A line that fails becomes {\"line\": N, \"error\": {...}} and is reported on stderr.\n"
-      "Exit status: 0 all lines succeeded, 1 some failed, 2 usage or pack error.");
+      "A summary (lines, errors, tickets/s) goes to stderr at the end.\n"
+      "Exit status: 0 all lines succeeded, 1 some failed, 2 usage or pack error,\n"
+      "130 interrupted (every line read before the signal is still written, in order).");
   diag->add_option("--pack", d.pack, "Rule pack JSON file (default: the built-in pack)");
   diag->add_option("--now", d.now, "ISO-8601 instant used as now for tickets without created_at");
   diag->add_option("input", d.input, "JSONL file, or - for standard input")->capture_default_str();
+  diag->add_option("-j,--jobs", d.jobs,
+                   "Threads sharing one engine (default: one per core); the output is the same "
+                   "for every count");
+  diag->add_flag(
+      "--progress", d.progress,
+      "Progress on stderr (lines, errors, tickets/s, ETA) even when it is not a terminal");
 
   GraphArgs g;
   auto* graph_cmd = app.add_subcommand(

@@ -348,13 +348,15 @@ class Engine(_Handle):
         return json.loads(
             _string_result(lib.triage_diagnose_json_routed, self._p, roster._p, data, len(data)))
 
-    def diagnose_many(self, tickets):
+    def diagnose_many(self, tickets, threads=1):
         """Many tickets (dicts or JSON texts) in one triage_diagnose_jsonl call.
 
         Returns one dict per ticket, in input order. A ticket that fails becomes the library's
         error object ``{"line": N, "error": {"code", "message", "where"?}}`` (N = 1-based position
         in ``tickets``) instead of raising. Raw newlines in JSON texts are replaced by spaces so
-        that every ticket stays one line. Request ids are numbered within the call.
+        that every ticket stays one line. Request ids are numbered within the call, in input
+        order. ``threads`` threads share the engine inside the library (0: one per core); the
+        GIL is released for the whole call, and the result is the same for every count.
         """
         lines = []
         blank = {}
@@ -368,7 +370,8 @@ class Engine(_Handle):
         if not lines:
             return []
         batch = b"\n".join(lines) + b"\n"
-        produced = _string_result(lib.triage_diagnose_jsonl, self._p, batch, len(batch)).splitlines()
+        produced = _string_result(lib.triage_diagnose_jsonl_threads, self._p, batch, len(batch),
+                                  int(threads)).splitlines()
         if len(produced) != len(lines) - len(blank):
             raise InternalError(int(Status.ERR_INTERNAL),
                                 f"triage_diagnose_jsonl returned {len(produced)} lines for "
