@@ -7,7 +7,7 @@ pkgs=(
   libboost-json1.81-dev libboost-graph1.81-dev libboost-date-time1.81-dev
   libmsgsl-dev libgtest-dev libgmock-dev libbenchmark-dev
   libre2-dev libopencc-dev libutf8proc-dev libcli11-dev libfmt-dev
-  python3 python3-venv abigail-tools graphviz
+  python3 python3-venv python3-dask python3-distributed python3-pandas abigail-tools graphviz
 )
 missing=()
 for p in "${pkgs[@]}"; do
