@@ -31,28 +31,6 @@ for jobs, rate, rss in rows:
 print(f"| ratio --jobs 2 / --jobs 1 | {rows[1][1] / rows[0][1]:.2f}x | |")
 PY
 head -n "$m" "$tmp/big.jsonl" > "$tmp/m.jsonl"
-TRIAGE_LIBRARY="$build/libtriage.so" PYTHONPATH="$root/bindings/python" "$py" - "$tmp/m.jsonl" "$tmp/out" <<'PY'
-import os, sys, time, warnings
-warnings.filterwarnings("ignore")
-import triage, triage.dask
-from distributed import Client, LocalCluster
-path, out = sys.argv[1], sys.argv[2]
-lines = [l for l in open(path, encoding="utf-8") if l.strip()]
-engine = triage.Engine()
-t = time.perf_counter()
-for i in range(0, len(lines), 5000):
-    engine.diagnose_many(lines[i:i + 5000])
-single = len(lines) / (time.perf_counter() - t)
-with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                  dashboard_address=None) as cluster, Client(cluster):
-    triage.dask.diagnose_jsonl(path, out + "/warm-*.jsonl", blocksize=1 << 20)  # start the workers
-    t = time.perf_counter()
-    triage.dask.diagnose_jsonl(path, out + "/*.jsonl", blocksize=max(1 << 20, os.path.getsize(path) // 16))
-    cluster_rate = len(lines) / (time.perf_counter() - t)
-print()
-print(f"| Python, {len(lines):,} tickets | tickets/s |")
-print("|---|---|")
-print(f"| one process, diagnose_many | {single:,.0f} |")
-print(f"| LocalCluster, 2 worker processes | {cluster_rate:,.0f} |")
-print(f"| ratio cluster / one process | {cluster_rate / single:.2f}x |")
-PY
+mkdir -p "$tmp/out"
+TRIAGE_LIBRARY="$build/libtriage.so" PYTHONPATH="$root/bindings/python" \
+  "$py" "$root/bench/scale_dask.py" "$tmp/m.jsonl" "$tmp/out"

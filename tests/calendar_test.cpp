@@ -4,17 +4,15 @@
 
 #include <boost/date_time/posix_time/posix_time.hpp>
 
+#include "test_util.hpp"
 #include "triage/timestamp.hpp"
 
 using namespace triage;
 namespace pt = boost::posix_time;
+using triage::test::at;
 namespace gr = boost::gregorian;
 
 namespace {
-pt::ptime at(const char* iso) {
-  return parse_timestamp(iso)->utc;
-}
-
 // Mainland China around Spring Festival 2026: Feb 15–23 off, Saturday Feb 14 and 28 worked.
 Calendar china() {
   CalendarSpec s = CalendarSpec::standard("cn");

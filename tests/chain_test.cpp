@@ -2,15 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "test_util.hpp"
 #include "triage/timestamp.hpp"
 
 using namespace triage;
 namespace pt = boost::posix_time;
+using triage::test::at;
 
 namespace {
-pt::ptime at(const char* iso) {
-  return parse_timestamp(iso)->utc;
-}
 ChainSpec refund() {
   return {"refund",
           "退款流程",

@@ -11,13 +11,10 @@
 
 using namespace triage;
 namespace pt = boost::posix_time;
+using triage::test::at;
 namespace gr = boost::gregorian;
 
 namespace {
-pt::ptime at(const char* iso) {
-  return parse_timestamp(iso)->utc;
-}
-
 boost::json::value default_section(const char* key) {
   return boost::json::parse(default_pack_json()).as_object().at(key);
 }

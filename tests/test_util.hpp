@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include "triage/engine.hpp"
+#include "triage/timestamp.hpp"
 
 namespace triage::test {
 
@@ -17,6 +18,11 @@ inline std::string read_file(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+/// The UTC instant of an ISO-8601 literal (tests only: the literal is known to be valid).
+inline boost::posix_time::ptime at(const char* iso) {
+  return triage::parse_timestamp(iso)->utc;
 }
 
 inline std::vector<std::string> read_lines(const std::string& path) {

@@ -1,6 +1,8 @@
 // The subcommands of `triage`, one function each; main.cpp only wires them to CLI11.
 #pragma once
 
+#include <fstream>
+#include <istream>
 #include <optional>
 #include <string>
 
@@ -16,6 +18,9 @@ inline constexpr int kInterrupted = 130;  // SIGINT/SIGTERM: finished lines writ
 
 /// The built-in engine, or one compiled from a pack file (errors reported on stderr).
 std::optional<Engine> load_engine(const std::optional<std::string>& path);
+
+/// Standard input for "-", else the file opened into `file`; nullptr (reported) when it cannot be.
+std::istream* open_input(const std::string& path, std::ifstream& file);
 
 struct DiagnoseArgs {
   std::optional<std::string> pack;  // pack file; the built-in pack when absent

@@ -32,6 +32,16 @@ std::optional<Engine> load_engine(const std::optional<std::string>& path) {
   return *engine;
 }
 
+std::istream* open_input(const std::string& path, std::ifstream& file) {
+  if (path == "-") return &std::cin;
+  file.open(path, std::ios::binary);
+  if (!file) {
+    std::cerr << "triage: " << path << ": cannot open input file\n";
+    return nullptr;
+  }
+  return &file;
+}
+
 namespace {
 std::atomic<bool> g_stop{false};
 extern "C" void on_signal(int) {
@@ -53,15 +63,10 @@ int diagnose(const DiagnoseArgs& args) {
   if (!engine) return kUsage;
 
   std::ifstream file;
-  std::istream* in = &std::cin;
+  std::istream* in = open_input(args.input, file);
+  if (!in) return kUsage;
   std::uintmax_t total_bytes = 0;  // known for regular files: gives the ETA
   if (args.input != "-") {
-    file.open(args.input, std::ios::binary);
-    if (!file) {
-      std::cerr << "triage: " << args.input << ": cannot open input file\n";
-      return kUsage;
-    }
-    in = &file;
     std::error_code ec;
     if (std::filesystem::is_regular_file(args.input, ec)) {
       total_bytes = std::filesystem::file_size(args.input, ec);

@@ -12,15 +12,8 @@ int metrics(const MetricsArgs& args) {
   auto engine = load_engine(args.pack);
   if (!engine) return kUsage;
   std::ifstream file;
-  std::istream* in = &std::cin;
-  if (args.input != "-") {
-    file.open(args.input, std::ios::binary);
-    if (!file) {
-      std::cerr << "triage: " << args.input << ": cannot open input file\n";
-      return kUsage;
-    }
-    in = &file;
-  }
+  std::istream* in = open_input(args.input, file);
+  if (!in) return kUsage;
   std::vector<TicketHistory> histories;
   std::size_t number = 0, failed = 0;
   for (std::string line; std::getline(*in, line);) {

@@ -348,7 +348,7 @@ class Engine(_Handle):
         return json.loads(
             _string_result(lib.triage_diagnose_json_routed, self._p, roster._p, data, len(data)))
 
-    def diagnose_many(self, tickets, threads=1):
+    def diagnose_many(self, tickets, threads=1, raw=False):
         """Many tickets (dicts or JSON texts) in one triage_diagnose_jsonl call.
 
         Returns one dict per ticket, in input order. A ticket that fails becomes the library's
@@ -357,6 +357,8 @@ class Engine(_Handle):
         that every ticket stays one line. Request ids are numbered within the call, in input
         order. ``threads`` threads share the engine inside the library (0: one per core); the
         GIL is released for the whole call, and the result is the same for every count.
+        With ``raw=True`` the results are the JSON texts themselves (no parsing in Python: the
+        fast path when they are written out again).
         """
         lines = []
         blank = {}
@@ -371,7 +373,9 @@ class Engine(_Handle):
             return []
         batch = b"\n".join(lines) + b"\n"
         produced = _string_result(lib.triage_diagnose_jsonl_threads, self._p, batch, len(batch),
-                                  int(threads)).splitlines()
+                                  int(threads)).split(b"\n")  # only \n ends a line of JSONL
+        if produced and not produced[-1]:
+            produced.pop()
         if len(produced) != len(lines) - len(blank):
             raise InternalError(int(Status.ERR_INTERNAL),
                                 f"triage_diagnose_jsonl returned {len(produced)} lines for "
@@ -379,9 +383,11 @@ class Engine(_Handle):
         results, it = [], iter(produced)
         for position in range(len(lines)):
             if position in blank:
-                results.append(self._blank_error(position + 1, blank[position]))
+                error = self._blank_error(position + 1, blank[position])
+                results.append(json.dumps(error, ensure_ascii=False) if raw else error)
             else:
-                results.append(json.loads(next(it)))
+                line = next(it)
+                results.append(line.decode("utf-8") if raw else json.loads(line))
         return results
 
     def _blank_error(self, line, data):

@@ -66,8 +66,7 @@ def diagnose_jsonl(paths, output, pack=None, blocksize="64MiB", threads=1, compu
         tickets = [line for line in lines if line.strip()]
         if not tickets:
             return []
-        out = _engine(pack_json).diagnose_many(tickets, threads=threads)
-        return [json.dumps(d, ensure_ascii=False, separators=(",", ":")) for d in out]
+        return _engine(pack_json).diagnose_many(tickets, threads=threads, raw=True)
 
     bag = _db.read_text(paths, blocksize=blocksize).map_partitions(run)
     return bag.to_textfiles(output, compute=compute)
