@@ -252,6 +252,20 @@ TEST(Cli, MetricsOverAHistoryFile) {
   EXPECT_NE(bad.err.find("line 1: field_value: /satisfaction"), std::string::npos) << bad.err;
 }
 
+TEST(Cli, EvalBacktestsAndCompares) {
+  auto table = run("eval --pack " TRIAGE_TEST_DATA "/mini_pack.json " TRIAGE_TEST_DATA
+                   "/labelled_small.jsonl");
+  EXPECT_EQ(table.status, 0) << table.err;
+  EXPECT_NE(table.out.find("problem_type"), std::string::npos);
+  auto json = run("eval --format json --pack " TRIAGE_TEST_DATA
+                  "/mini_pack.json --compare " TRIAGE_TEST_DATA "/mini_pack.json " TRIAGE_TEST_DATA
+                  "/labelled_small.jsonl");
+  EXPECT_EQ(json.status, 0) << json.err;
+  auto v = boost::json::parse(json.out);
+  EXPECT_EQ(v.at("tickets"), 5);
+  EXPECT_TRUE(v.at("changes").as_array().empty());  // a pack compared with itself changes nothing
+}
+
 TEST(Cli, GraphPrintsTheWorkflow) {
   auto dot = run("graph");
   EXPECT_EQ(dot.status, 0);

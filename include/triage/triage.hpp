@@ -9,6 +9,7 @@
 #include "triage/engine.hpp"
 #include "triage/entities.hpp"
 #include "triage/error.hpp"
+#include "triage/eval.hpp"
 #include "triage/evaluation.hpp"
 #include "triage/fold.hpp"
 #include "triage/holder.hpp"

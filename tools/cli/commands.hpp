@@ -44,4 +44,12 @@ struct MetricsArgs {
 };
 int metrics(const MetricsArgs& args);
 
+struct EvalArgs {
+  std::optional<std::string> pack;
+  std::optional<std::string> compare;  // a second pack: what changes, ticket by ticket
+  std::string input = "-";
+  std::string format = "table";
+};
+int eval(const EvalArgs& args);
+
 }  // namespace triage::cli

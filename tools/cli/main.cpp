@@ -50,6 +50,20 @@ int main(int argc, char** argv) {
   metrics_cmd->add_option("input", m.input, "History JSONL file, or - for standard input")
       ->capture_default_str();
 
+  EvalArgs ea;
+  auto* eval_cmd = app.add_subcommand(
+      "eval",
+      "Backtest a pack on labelled tickets (JSONL with a \"labels\" object: any dimension,\n"
+      "urgency, primary): accuracy, coverage, per-value precision/recall/F1, confusion\n"
+      "matrices and per-rule fired/right counts; --compare shows what another pack changes.");
+  eval_cmd->add_option("--pack", ea.pack, "Rule pack JSON file (default: the built-in pack)");
+  eval_cmd->add_option("--compare", ea.compare, "A second pack file to compare with");
+  eval_cmd->add_option("--format", ea.format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  eval_cmd->add_option("input", ea.input, "Labelled JSONL file, or - for standard input")
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -59,5 +73,6 @@ int main(int argc, char** argv) {
   if (diag->parsed()) return diagnose(d);
   if (graph_cmd->parsed()) return graph(g);
   if (metrics_cmd->parsed()) return metrics(m);
+  if (eval_cmd->parsed()) return eval(ea);
   return kUsage;
 }
