@@ -266,6 +266,18 @@ TEST(Cli, EvalBacktestsAndCompares) {
   EXPECT_TRUE(v.at("changes").as_array().empty());  // a pack compared with itself changes nothing
 }
 
+TEST(Cli, ValidateReportsFindingsAndExitsByTheirSeverity) {
+  auto clean = run("validate " TRIAGE_SOURCE_DIR "/packs/default/pack.json");
+  EXPECT_EQ(clean.status, 0) << clean.out;
+  EXPECT_NE(clean.out.find("0 errors, 0 warnings"), std::string::npos);
+  auto broken = run("validate --format json " TRIAGE_TEST_DATA "/bad_pack.json");
+  EXPECT_EQ(broken.status, 2);
+  auto v = boost::json::parse(broken.out);
+  EXPECT_EQ(v.at("errors"), 1);
+  EXPECT_EQ(v.at("findings").as_array()[0].at("code"), "pack_unknown_reference");
+  EXPECT_EQ(run("validate /nonexistent.json").status, 2);
+}
+
 TEST(Cli, GraphPrintsTheWorkflow) {
   auto dot = run("graph");
   EXPECT_EQ(dot.status, 0);

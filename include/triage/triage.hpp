@@ -23,5 +23,6 @@
 #include "triage/templates.hpp"
 #include "triage/ticket.hpp"
 #include "triage/timestamp.hpp"
+#include "triage/validate.hpp"
 #include "triage/version.hpp"
 #include "triage/workflow.hpp"

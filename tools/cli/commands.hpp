@@ -52,4 +52,10 @@ struct EvalArgs {
 };
 int eval(const EvalArgs& args);
 
+struct ValidateArgs {
+  std::string pack;
+  std::string format = "text";  // text | json
+};
+int validate(const ValidateArgs& args);
+
 }  // namespace triage::cli

@@ -64,6 +64,18 @@ int main(int argc, char** argv) {
   eval_cmd->add_option("input", ea.input, "Labelled JSONL file, or - for standard input")
       ->capture_default_str();
 
+  ValidateArgs va;
+  auto* validate_cmd = app.add_subcommand(
+      "validate",
+      "Check a pack: load errors with pointer, line and column, and lints (rules that can never\n"
+      "fire, shadowed rules, overlapping keywords of competing rules, values no rule produces,\n"
+      "repeated routing rows, values without a handling group).\n"
+      "Exit status: 0 clean (notes only), 1 warnings, 2 errors or usage.");
+  validate_cmd->add_option("pack", va.pack, "Rule pack JSON file")->required();
+  validate_cmd->add_option("--format", va.format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -74,5 +86,6 @@ int main(int argc, char** argv) {
   if (graph_cmd->parsed()) return graph(g);
   if (metrics_cmd->parsed()) return metrics(m);
   if (eval_cmd->parsed()) return eval(ea);
+  if (validate_cmd->parsed()) return validate(va);
   return kUsage;
 }
