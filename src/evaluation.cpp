@@ -84,6 +84,16 @@ bool Evaluation::add_score(std::string_view dimension, std::string_view value, d
   return false;
 }
 
+bool Evaluation::has_score(std::string_view dimension) const {
+  if (!engine_) return false;
+  const auto d = engine_->dimension_index(dimension);
+  if (!d) return false;
+  for (double s : scores(*d)) {
+    if (s > 0) return true;
+  }
+  return false;
+}
+
 bool Evaluation::supplied(std::string_view field) const {
   if (!ticket_) return false;
   const Ticket& t = *ticket_;

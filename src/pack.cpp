@@ -1407,15 +1407,15 @@ Result<Pack> read_pack(const json::value& doc, const PackLimits& limits) {
   const auto& o = doc.get_object();
   const std::string root;
   static const std::set<std::string_view> top = {
-      "schema",  "name",        "version", "description", "settings", "dimensions", "rules",
-      "urgency", "departments", "routing", "calendars",   "sla",      "workflow",   "chains",
-      "i18n",    "questions",   "clarify", "knowledge",   "templates"};
+      "schema",  "name",        "version", "description", "settings",  "dimensions", "rules",
+      "urgency", "departments", "routing", "calendars",   "sla",       "workflow",   "chains",
+      "i18n",    "questions",   "clarify", "knowledge",   "templates", "model"};
   for (const auto& kv : o) {
     if (!top.count(kv.key())) {
       return unknown_key(root, kv.key(),
                          "schema, name, version, description, settings, dimensions, rules, "
                          "urgency, departments, routing, calendars, sla, workflow, chains, i18n, "
-                         "questions, clarify, knowledge, templates");
+                         "questions, clarify, knowledge, templates, model");
     }
   }
   Pack p;
@@ -1555,6 +1555,26 @@ Result<Pack> read_pack(const json::value& doc, const PackLimits& limits) {
   }
   if (auto c = o.find("chains"); c != o.end()) {
     TRIAGE_TRY(p.chains, read_chains(c->value(), p.calendars));
+  }
+  if (auto mo = o.find("model"); mo != o.end()) {
+    const json::object* m;
+    TRIAGE_TRY(m, object_at(mo->value(), "/model"));
+    for (const auto& kv : *m) {
+      if (kv.key() != "file" && kv.key() != "policy" && kv.key() != "weight") {
+        return unknown_key("/model", kv.key(), "file, policy, weight");
+      }
+    }
+    ModelRef ref;
+    TRIAGE_TRY(ref.file, req_string(*m, "file", "/model"));
+    std::string policy;
+    TRIAGE_TRY(policy, opt_string(*m, "policy", "/model"));
+    if (!policy.empty()) ref.policy = policy;
+    if (ref.policy != "rules_first" && ref.policy != "blend") {
+      return invalid("/model/policy",
+                     "unknown policy \"" + ref.policy + "\"; expected rules_first|blend");
+    }
+    TRIAGE_TRY(ref.weight, opt_number(*m, "weight", "/model", 2.0));
+    p.model = std::move(ref);
   }
   if (auto i = o.find("i18n"); i != o.end()) {
     TRIAGE_TRY(p.i18n, read_i18n(i->value()));

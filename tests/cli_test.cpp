@@ -278,6 +278,17 @@ TEST(Cli, ValidateReportsFindingsAndExitsByTheirSeverity) {
   EXPECT_EQ(run("validate /nonexistent.json").status, 2);
 }
 
+TEST(Cli, TrainThenCrossValidate) {
+  const std::string model = ::testing::TempDir() + "model_" + std::to_string(getpid()) + ".json";
+  auto t = run("train " TRIAGE_SOURCE_DIR "/examples/labelled.jsonl -o " + model);
+  EXPECT_EQ(t.status, 0) << t.err;
+  std::ifstream in(model);
+  EXPECT_TRUE(in.good());
+  auto cv = run("eval --cross-validate --folds 3 " TRIAGE_SOURCE_DIR "/examples/labelled.jsonl");
+  EXPECT_EQ(cv.status, 0) << cv.err;
+  EXPECT_NE(cv.out.find("rules   model  combined"), std::string::npos) << cv.out;
+}
+
 TEST(Cli, GraphPrintsTheWorkflow) {
   auto dot = run("graph");
   EXPECT_EQ(dot.status, 0);

@@ -65,6 +65,8 @@ class Evaluation {
   /// The urgency index (0 = critical) once decided, or -1; assisting departments once routed.
   std::int32_t urgency() const noexcept { return urgency_; }
   std::size_t assisting_count() const noexcept { return assisting_; }
+  /// True when some earlier rule or classifier gave the dimension a positive score.
+  bool has_score(std::string_view dimension) const;
   /// True when the ticket or an entity found in its text supplies the field.
   bool supplied(std::string_view field) const;
 

@@ -228,6 +228,14 @@ struct TemplateSpec {
 inline constexpr std::array<std::string_view, 5> template_kinds = {
     "opening", "clarification", "apology_solution", "resolved_confirmation", "follow_up_visit"};
 
+/// A learned model the pack wants next to its rules (the file is read by the host: the CLI and
+/// triage_engine_new_from_file resolve it relative to the pack file).
+struct ModelRef {
+  std::string file;
+  std::string policy = "rules_first";  ///< rules_first | blend
+  double weight = 2.0;
+};
+
 struct PackSettings {
   double smoothing = 1.0;  ///< added to the denominator of confidences: weak evidence stays weak
 };
@@ -252,6 +260,7 @@ struct Pack {
   std::map<std::string, Localized, std::less<>> clarify;  ///< per dimension: {first} or {second}?
   std::vector<KnowledgeEntry> knowledge;
   std::vector<TemplateSpec> templates;
+  std::optional<ModelRef> model;
   bool has_urgency = false;  ///< the pack declares an urgency section
 };
 

@@ -14,6 +14,7 @@
 #include "triage/fold.hpp"
 #include "triage/holder.hpp"
 #include "triage/language.hpp"
+#include "triage/learned_classifier.hpp"
 #include "triage/matcher.hpp"
 #include "triage/metrics.hpp"
 #include "triage/pack.hpp"

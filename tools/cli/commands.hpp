@@ -5,8 +5,10 @@
 #include <istream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "triage/engine.hpp"
+#include "triage/eval.hpp"
 
 namespace triage::cli {
 
@@ -47,6 +49,9 @@ int metrics(const MetricsArgs& args);
 struct EvalArgs {
   std::optional<std::string> pack;
   std::optional<std::string> compare;  // a second pack: what changes, ticket by ticket
+  bool cross_validate = false;         // rules alone, model alone, combined, by k folds
+  int folds = 5;
+  std::string policy = "rules_first";
   std::string input = "-";
   std::string format = "table";
 };
@@ -57,5 +62,17 @@ struct ValidateArgs {
   std::string format = "text";  // text | json
 };
 int validate(const ValidateArgs& args);
+
+struct TrainArgs {
+  std::optional<std::string> pack;
+  std::string input;
+  std::string output;
+};
+int train(const TrainArgs& args);
+
+/// Labelled tickets from a JSONL file ("-": stdin); bad lines are reported and skipped.
+std::optional<std::vector<LabelledTicket>> read_labelled(const std::string& path);
+int cross_validate_cmd(const Engine& engine, const std::vector<LabelledTicket>& tickets,
+                       const std::string& policy, int folds);
 
 }  // namespace triage::cli

@@ -23,7 +23,22 @@ std::optional<Engine> load_engine(const std::optional<std::string>& path) {
   }
   std::ostringstream buf;
   buf << in.rdbuf();
-  auto engine = Engine::from_json(buf.str());
+  // A pack may name a learned model: its file is read relative to the pack's folder.
+  auto pack = parse_pack(buf.str());
+  auto options = pack
+                     ? with_pack_model(
+                           *pack, {},
+                           [&](const std::string& file) -> Result<std::string> {
+                             const auto full = std::filesystem::path(*path).parent_path() / file;
+                             std::ifstream m(full, std::ios::binary);
+                             if (!m)
+                               return make_error(Errc::io, full.string(), "cannot open model file");
+                             std::ostringstream text;
+                             text << m.rdbuf();
+                             return text.str();
+                           })
+                     : Result<EngineOptions>(pack.error());
+  auto engine = options ? Engine::compile(*pack, *options) : Result<Engine>(options.error());
   if (!engine) {
     std::cerr << "triage: " << *path << ": " << errc_name(engine.error().code) << ": "
               << engine.error().message << "\n";

@@ -16,24 +16,11 @@ int eval(const EvalArgs& args) {
     other = load_engine(args.compare);
     if (!other) return kUsage;
   }
-  std::ifstream file;
-  std::istream* in = open_input(args.input, file);
-  if (!in) return kUsage;
-  std::vector<LabelledTicket> tickets;
-  std::size_t number = 0, failed = 0;
-  for (std::string line; std::getline(*in, line);) {
-    ++number;
-    if (is_blank(line)) continue;
-    auto v = parse_json(line);
-    auto t = v ? labelled_from_json(*v) : Result<LabelledTicket>(v.error());
-    if (!t) {
-      ++failed;
-      std::cerr << "triage: line " << number << ": " << errc_name(t.error().code) << ": "
-                << t.error().message << "\n";
-      continue;
-    }
-    tickets.push_back(std::move(*t));
-  }
+  auto read = read_labelled(args.input);
+  if (!read) return kUsage;
+  const std::vector<LabelledTicket>& tickets = *read;
+  if (args.cross_validate) return cross_validate_cmd(*engine, tickets, args.policy, args.folds);
+  const std::size_t failed = 0;  // bad lines are reported by read_labelled and skipped
   const EvalReport report = evaluate_pack(*engine, tickets);
   std::vector<Change> changes;
   if (other) changes = compare_packs(*engine, *other, tickets);

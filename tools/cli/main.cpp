@@ -63,6 +63,22 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   eval_cmd->add_option("input", ea.input, "Labelled JSONL file, or - for standard input")
       ->capture_default_str();
+  eval_cmd->add_flag("--cross-validate", ea.cross_validate,
+                     "Rules alone, the learned model alone and both combined, by k-fold "
+                     "cross-validation (the model never scores tickets it was trained on)");
+  eval_cmd->add_option("--folds", ea.folds, "Folds for --cross-validate")->capture_default_str();
+  eval_cmd->add_option("--policy", ea.policy, "rules_first or blend (--cross-validate)")
+      ->check(CLI::IsMember({"rules_first", "blend"}))
+      ->capture_default_str();
+
+  TrainArgs ta;
+  auto* train_cmd = app.add_subcommand(
+      "train",
+      "Train the learned classifier (naive Bayes over character n-grams and words) on "
+      "labelled tickets and write the model as JSON.");
+  train_cmd->add_option("--pack", ta.pack, "Pack whose dimensions to learn (default: built-in)");
+  train_cmd->add_option("input", ta.input, "Labelled JSONL file")->required();
+  train_cmd->add_option("-o,--output", ta.output, "Model file to write")->required();
 
   ValidateArgs va;
   auto* validate_cmd = app.add_subcommand(
@@ -87,5 +103,6 @@ int main(int argc, char** argv) {
   if (metrics_cmd->parsed()) return metrics(m);
   if (eval_cmd->parsed()) return eval(ea);
   if (validate_cmd->parsed()) return validate(va);
+  if (train_cmd->parsed()) return train(ta);
   return kUsage;
 }
