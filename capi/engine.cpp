@@ -132,36 +132,7 @@ int triage_engine_new_from_file(const char* path, triage_engine** out) {
   return guarded([&] {
     if (!out) return null_arg("out");
     if (!path) return null_arg("path");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail(TRIAGE_ERR_IO, std::string(path) + ": cannot open pack file");
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    if (in.bad()) return fail(TRIAGE_ERR_IO, std::string(path) + ": read error");
-    // A pack may name a learned model; its file is read relative to the pack's folder.
-    auto pack = parse_pack(buf.str());
-    auto options = pack
-                       ? with_pack_model(
-                             *pack, {},
-                             [&](const std::string& file) -> Result<std::string> {
-                               const std::string dir(
-                                   path, std::string_view(path).rfind('/') == std::string_view::npos
-                                             ? 0
-                                             : std::string_view(path).rfind('/') + 1);
-                               std::ifstream m(dir + file, std::ios::binary);
-                               if (!m)
-                                 return make_error(Errc::io, dir + file, "cannot open model file");
-                               std::ostringstream text;
-                               text << m.rdbuf();
-                               return text.str();
-                             })
-                       : Result<EngineOptions>(pack.error());
-    auto r = options ? Engine::compile(*pack, *options) : Result<Engine>(options.error());
-    if (!r) {
-      Error e = r.error();
-      e.message = std::string(path) + ": " + e.message;
-      return fail(e);
-    }
-    return triage::capi::new_engine(std::move(r), out);
+    return triage::capi::new_engine(engine_from_file(path), out);
   });
 }
 

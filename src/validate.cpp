@@ -96,8 +96,7 @@ void add(std::vector<Finding>& out, Finding::Severity sev, std::string code, std
 std::vector<Finding> validate_pack(std::string_view text, const EngineOptions& options) {
   std::vector<Finding> out;
   auto pack = parse_pack(text, options.limits);
-  if (!pack) {
-    const Error& e = pack.error();
+  auto load_error = [&](const Error& e) {
     out.push_back({Finding::Severity::error,
                    std::string(errc_name(e.code)),
                    e.message,
@@ -106,19 +105,13 @@ std::vector<Finding> validate_pack(std::string_view text, const EngineOptions& o
                    e.column,
                    {}});
     return out;
-  }
+  };
+  if (!pack) return load_error(pack.error());
   auto engine = Engine::compile(*pack, options);
   if (!engine) {
     Error e = engine.error();
     detail::add_position(e, text);
-    out.push_back({Finding::Severity::error,
-                   std::string(errc_name(e.code)),
-                   e.message,
-                   e.where,
-                   e.line,
-                   e.column,
-                   {}});
-    return out;
+    return load_error(e);
   }
   const Pack& p = *pack;
 

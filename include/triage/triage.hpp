@@ -11,6 +11,7 @@
 #include "triage/error.hpp"
 #include "triage/eval.hpp"
 #include "triage/evaluation.hpp"
+#include "triage/files.hpp"
 #include "triage/fold.hpp"
 #include "triage/holder.hpp"
 #include "triage/language.hpp"

@@ -16,32 +16,10 @@ namespace triage::cli {
 
 std::optional<Engine> load_engine(const std::optional<std::string>& path) {
   if (!path) return Engine::builtin();
-  std::ifstream in(*path, std::ios::binary);
-  if (!in) {
-    std::cerr << "triage: " << *path << ": cannot open pack file\n";
-    return std::nullopt;
-  }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  // A pack may name a learned model: its file is read relative to the pack's folder.
-  auto pack = parse_pack(buf.str());
-  auto options = pack
-                     ? with_pack_model(
-                           *pack, {},
-                           [&](const std::string& file) -> Result<std::string> {
-                             const auto full = std::filesystem::path(*path).parent_path() / file;
-                             std::ifstream m(full, std::ios::binary);
-                             if (!m)
-                               return make_error(Errc::io, full.string(), "cannot open model file");
-                             std::ostringstream text;
-                             text << m.rdbuf();
-                             return text.str();
-                           })
-                     : Result<EngineOptions>(pack.error());
-  auto engine = options ? Engine::compile(*pack, *options) : Result<Engine>(options.error());
+  auto engine = engine_from_file(*path);
   if (!engine) {
-    std::cerr << "triage: " << *path << ": " << errc_name(engine.error().code) << ": "
-              << engine.error().message << "\n";
+    std::cerr << "triage: " << errc_name(engine.error().code) << ": " << engine.error().message
+              << "\n";
     return std::nullopt;
   }
   return *engine;
