@@ -186,6 +186,23 @@ bool may_hold_without_terms(const std::vector<CNode>& nodes, std::uint32_t n) {
   }
 }
 
+// Inverts rule → keys (terms or regexes) into key → rules, as offsets (`begin`, one per key plus
+// one) into a flat list.
+void index_rules(const std::vector<CRule>& rules, std::size_t keys,
+                 std::vector<std::uint32_t> CRule::*field, std::vector<std::uint32_t>& begin,
+                 std::vector<std::uint32_t>& list) {
+  begin.assign(keys + 1, 0);
+  for (const auto& r : rules) {
+    for (auto k : r.*field) ++begin[k + 1];
+  }
+  std::partial_sum(begin.begin(), begin.end(), begin.begin());
+  std::vector<std::uint32_t> next(begin.begin(), begin.end() - 1);
+  list.resize(begin.back());
+  for (std::uint32_t ri = 0; ri < rules.size(); ++ri) {
+    for (auto k : rules[ri].*field) list[next[k]++] = ri;
+  }
+}
+
 template <class R>
 std::vector<std::uint32_t> by_priority(const std::vector<R>& rules) {
   std::vector<std::uint32_t> order(rules.size());
@@ -409,27 +426,12 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
   auto matcher = Matcher::compile(patterns);
   if (!matcher) return matcher.error();
   cp->matcher = std::move(*matcher);
-  // term → rules (CSR), and the rules tested on every ticket.
-  std::vector<std::uint32_t> counts(cp->terms.size() + 1, 0);
-  for (const auto& r : cp->rules) {
-    for (auto t : r.terms) ++counts[t + 1];
-  }
-  std::partial_sum(counts.begin(), counts.end(), counts.begin());
-  cp->term_rules_begin = counts;
-  cp->term_rules.resize(counts.back());
+  // term → rules and regex → rules (CSR): a hit makes exactly these rules candidates.
+  index_rules(cp->rules, cp->terms.size(), &CRule::terms, cp->term_rules_begin, cp->term_rules);
+  index_rules(cp->rules, cp->regexes.size(), &CRule::regexes, cp->regex_rules_begin,
+              cp->regex_rules);
   for (std::uint32_t ri = 0; ri < cp->rules.size(); ++ri) {
-    for (auto t : cp->rules[ri].terms) cp->term_rules[counts[t]++] = ri;
     if (cp->rules[ri].always_candidate) cp->always_rules.push_back(ri);
-  }
-  std::vector<std::uint32_t> rcounts(cp->regexes.size() + 1, 0);
-  for (const auto& r : cp->rules) {
-    for (auto x : r.regexes) ++rcounts[x + 1];
-  }
-  std::partial_sum(rcounts.begin(), rcounts.end(), rcounts.begin());
-  cp->regex_rules_begin = rcounts;
-  cp->regex_rules.resize(rcounts.back());
-  for (std::uint32_t ri = 0; ri < cp->rules.size(); ++ri) {
-    for (auto x : cp->rules[ri].regexes) cp->regex_rules[rcounts[x]++] = ri;
   }
   cp->memory_bytes = cp->matcher.memory_bytes() + cp->nodes.size() * sizeof(CNode) +
                      cp->rules.size() * sizeof(CRule) + cp->term_rules.size() * 4;
@@ -688,7 +690,11 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
     const auto& dim = cp.pack.dimensions[di];
     Label l;
     l.dimension = dim.id;
-    const auto best = decide(ev, di, &l.confidence);
+    // evaluate() decided every dimension already; the diagnosis reads its answer.
+    const std::optional<std::uint16_t> best =
+        ev.decided(di) >= 0 ? std::optional(static_cast<std::uint16_t>(ev.decided(di)))
+                            : std::nullopt;
+    l.confidence = ev.confidence_[di];
     const auto scores = ev.scores(di);
     for (std::size_t v = 0; v < scores.size(); ++v) {
       if (scores[v] > 0) l.candidates.push_back({dim.values[v].id, round3(scores[v])});

@@ -264,6 +264,9 @@ TEST(Cli, EvalBacktestsAndCompares) {
   auto v = boost::json::parse(json.out);
   EXPECT_EQ(v.at("tickets"), 5);
   EXPECT_TRUE(v.at("changes").as_array().empty());  // a pack compared with itself changes nothing
+  auto bad = run("eval -", "{\"text\":\"x\",\"labels\":{\"urgency\":3}}\n{\"text\":\"y\"}\n");
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_NE(bad.err.find("line 1: field_type: /labels/urgency"), std::string::npos) << bad.err;
 }
 
 TEST(Cli, ValidateReportsFindingsAndExitsByTheirSeverity) {

@@ -70,8 +70,12 @@ struct TrainArgs {
 };
 int train(const TrainArgs& args);
 
-/// Labelled tickets from a JSONL file ("-": stdin); bad lines are reported and skipped.
-std::optional<std::vector<LabelledTicket>> read_labelled(const std::string& path);
+/// Labelled tickets from a JSONL file ("-": stdin); bad lines are reported, counted and skipped.
+struct LabelledFile {
+  std::vector<LabelledTicket> tickets;
+  std::size_t failed = 0;
+};
+std::optional<LabelledFile> read_labelled(const std::string& path);
 int cross_validate_cmd(const Engine& engine, const std::vector<LabelledTicket>& tickets,
                        const std::string& policy, int folds);
 

@@ -18,9 +18,12 @@ int eval(const EvalArgs& args) {
   }
   auto read = read_labelled(args.input);
   if (!read) return kUsage;
-  const std::vector<LabelledTicket>& tickets = *read;
-  if (args.cross_validate) return cross_validate_cmd(*engine, tickets, args.policy, args.folds);
-  const std::size_t failed = 0;  // bad lines are reported by read_labelled and skipped
+  const std::vector<LabelledTicket>& tickets = read->tickets;
+  const std::size_t failed = read->failed;
+  if (args.cross_validate) {
+    const int rc = cross_validate_cmd(*engine, tickets, args.policy, args.folds);
+    return rc == kOk && failed ? kSomeFailed : rc;
+  }
   const EvalReport report = evaluate_pack(*engine, tickets);
   std::vector<Change> changes;
   if (other) changes = compare_packs(*engine, *other, tickets);

@@ -7,11 +7,11 @@
 
 namespace triage::cli {
 
-std::optional<std::vector<LabelledTicket>> read_labelled(const std::string& path) {
+std::optional<LabelledFile> read_labelled(const std::string& path) {
   std::ifstream file;
   std::istream* in = open_input(path, file);
   if (!in) return std::nullopt;
-  std::vector<LabelledTicket> tickets;
+  LabelledFile file_read;
   std::size_t number = 0;
   for (std::string line; std::getline(*in, line);) {
     ++number;
@@ -21,30 +21,32 @@ std::optional<std::vector<LabelledTicket>> read_labelled(const std::string& path
     if (!t) {
       std::cerr << "triage: line " << number << ": " << errc_name(t.error().code) << ": "
                 << t.error().message << "\n";
+      ++file_read.failed;
       continue;
     }
-    tickets.push_back(std::move(*t));
+    file_read.tickets.push_back(std::move(*t));
   }
-  return tickets;
+  return file_read;
 }
 
 int train(const TrainArgs& args) {
   auto engine = load_engine(args.pack);
   if (!engine) return kUsage;
-  auto tickets = read_labelled(args.input);
-  if (!tickets) return kUsage;
+  auto read = read_labelled(args.input);
+  if (!read) return kUsage;
+  const auto& tickets = read->tickets;
   std::vector<std::string> dims;
   for (const auto& d : engine->pack().dimensions) dims.push_back(d.id);
-  const LearnedModel model = LearnedModel::train(*tickets, dims);
+  const LearnedModel model = LearnedModel::train(tickets, dims);
   std::ofstream out(args.output, std::ios::binary);
   if (!out) {
     std::cerr << "triage: " << args.output << ": cannot write\n";
     return kUsage;
   }
   out << model.to_json() << "\n";
-  std::cerr << "triage: trained on " << tickets->size() << " tickets for "
+  std::cerr << "triage: trained on " << tickets.size() << " tickets for "
             << model.dimensions().size() << " dimensions -> " << args.output << "\n";
-  return kOk;
+  return read->failed ? kSomeFailed : kOk;
 }
 
 int cross_validate_cmd(const Engine& engine, const std::vector<LabelledTicket>& tickets,
