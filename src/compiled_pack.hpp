@@ -75,7 +75,6 @@ struct CRule {
   std::vector<std::uint32_t> terms;    // keywords that can make it fire (sorted)
   std::vector<std::uint32_t> regexes;  // expressions it tests
   bool always_candidate = false;       // could fire with no keyword or regex in the text
-  bool needs_entities = false;         // tests `has`: entities must be extracted first
 };
 
 struct CUrgencyRule {

@@ -78,7 +78,6 @@ class Compiler {
         }
         break;
       case Condition::Kind::has:
-        uses_has_ = true;
         n.values = c.values;
         break;
       case Condition::Kind::field_in:
@@ -116,8 +115,6 @@ class Compiler {
   }
 
   std::vector<MatcherPattern> take_patterns() { return std::move(patterns_); }
-  /// Whether a `has` condition was compiled since the last call (and resets the flag).
-  bool take_uses_has() { return std::exchange(uses_has_, false); }
 
  private:
   std::uint32_t term(const std::string& kw) {
@@ -164,7 +161,6 @@ class Compiler {
   std::map<std::string, std::uint32_t> term_ids_;
   std::map<std::string, std::uint32_t> regex_ids_;
   std::vector<MatcherPattern> patterns_;
-  bool uses_has_ = false;
 };
 
 // Could the condition hold with no keyword in the text? Then the rule is tested on every ticket.
@@ -249,7 +245,6 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
     CRule cr;
     cr.pack_index = idx;
     TRIAGE_TRY(cr.root, compiler.node(r.when, cr.terms, cr.regexes));
-    cr.needs_entities = compiler.take_uses_has();
     for (const auto& s : r.scores) {
       const int d = dim_index(s.dimension);
       if (d < 0) {
@@ -393,7 +388,7 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
   auto patterns = compiler.take_patterns();
   cp->atom_base = static_cast<std::uint32_t>(cp->terms.size());
   if (!cp->regexes.empty()) {
-    cp->regex_filter = std::make_unique<re2::FilteredRE2>(3);
+    cp->regex_filter = std::make_unique<re2::FilteredRE2>(1);
     RE2::Options o;
     o.set_log_errors(false);
     o.set_max_mem(8 << 20);
@@ -511,11 +506,28 @@ std::string_view Engine::term(std::uint32_t index) const noexcept {
 }
 
 void Engine::extract_entities(const Ticket& ticket, Evaluation& ev) const {
+  ev.entities_.clear();  // a partial set from supplied() is redone whole, in text order
   for (std::size_t f = 0; f < text_field_count; ++f) {
     const std::string_view text = text_of(ticket, static_cast<TextField>(f));
     impl_->entities.extract(text, static_cast<std::uint8_t>(f), ev.entities_, ev.set_scratch_);
   }
-  ev.entities_done_ = true;
+  ev.entity_kinds_done_ = all_entity_kinds;
+}
+
+void Engine::extract_entity_kinds(const Ticket& ticket, std::uint32_t kinds,
+                                  const Evaluation& ev) const {
+  for (std::size_t f = 0; f < text_field_count; ++f) {
+    const std::string_view text = text_of(ticket, static_cast<TextField>(f));
+    impl_->entities.extract_kinds(text, static_cast<std::uint8_t>(f), kinds, ev.entities_);
+  }
+}
+
+bool Engine::regex_matches(std::uint32_t regex, const Ticket& ticket) const {
+  for (std::size_t f = 0; f < text_field_count; ++f) {
+    const std::string_view text = text_of(ticket, static_cast<TextField>(f));
+    if (!text.empty() && RE2::PartialMatch(text, *impl_->regexes[regex])) return true;
+  }
+  return false;
 }
 
 void Engine::evaluate(const Ticket& ticket, Evaluation& ev) const {
@@ -549,15 +561,16 @@ void Engine::evaluate(const Ticket& ticket, Evaluation& ev) const {
       }
     }
     if (cp.regex_filter) {
-      // Only the expressions whose atoms occurred (and those without atoms) actually run.
+      // The expressions whose atoms occurred (and those without atoms) may match: their rules
+      // become candidates, and an expression runs only when a condition asks for it.
       std::sort(ev.atoms_.begin(), ev.atoms_.end());
       ev.atoms_.erase(std::unique(ev.atoms_.begin(), ev.atoms_.end()), ev.atoms_.end());
       ev.set_scratch_.clear();
-      cp.regex_filter->AllMatches(text, ev.atoms_, &ev.set_scratch_);
+      cp.regex_filter->AllPotentials(ev.atoms_, &ev.set_scratch_);
       for (int x : ev.set_scratch_) {
         const auto rx = static_cast<std::size_t>(x);
-        if (ev.regex_hit_[rx]) continue;
-        ev.regex_hit_[rx] = 1;
+        if (ev.regex_hit_[rx] != Evaluation::regex_impossible) continue;
+        ev.regex_hit_[rx] = Evaluation::regex_unknown;
         for (auto i = cp.regex_rules_begin[rx]; i != cp.regex_rules_begin[rx + 1]; ++i) {
           candidate(cp.regex_rules[i]);
         }
@@ -570,11 +583,8 @@ void Engine::evaluate(const Ticket& ticket, Evaluation& ev) const {
       ev.candidates_.push_back(r);
     }
   }
-  // Entities only when a candidate rule asks whether a field is supplied.
-  if (std::any_of(ev.candidates_.begin(), ev.candidates_.end(),
-                  [&](std::uint32_t r) { return cp.rules[r].needs_entities; })) {
-    extract_entities(ticket, ev);
-  }
+  // Entities are found lazily: only when a condition asks whether a field is supplied, and
+  // only of the kinds it asks for (Evaluation::supplied).
   // 2. Test candidates in priority order; score what fires.
   std::sort(ev.candidates_.begin(), ev.candidates_.end());
   for (auto ri : ev.candidates_) {
@@ -641,7 +651,8 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
   namespace pt = boost::posix_time;
   const CompiledPack& cp = *impl_;
   evaluate(ticket, ev);
-  if (!ev.entities_done_) extract_entities(ticket, ev);  // the diagnosis always reports them
+  if (ev.entity_kinds_done_ != all_entity_kinds)
+    extract_entities(ticket, ev);  // the diagnosis always reports them
   Diagnosis d;
   d.ticket_id = ticket.id;
   d.pack_name = cp.pack.name;

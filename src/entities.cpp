@@ -84,31 +84,59 @@ void EntityExtractor::extract(std::string_view text, std::uint8_t field,
   // Patterns run in table order: order numbers before error codes (see `dup` below).
   std::sort(scratch.begin(), scratch.end());
   for (int idx : scratch) {
-    if (idx < 0 || static_cast<std::size_t>(idx) >= kCount) continue;
-    const RE2& re = *impl_->res[static_cast<std::size_t>(idx)];
-    re2::StringPiece input(text.data(), text.size());
-    re2::StringPiece cap;
-    while (RE2::FindAndConsume(&input, re, &cap)) {
-      if (cap.empty()) {
-        if (input.empty()) break;
-        continue;
-      }
-      const auto begin = static_cast<std::uint32_t>(cap.data() - text.data());
-      const EntitySpan span{kPatterns[idx].kind, field, begin,
-                            begin + static_cast<std::uint32_t>(cap.size())};
-      // The same span can be found by two patterns of one kind (an order number after 订单号);
-      // and an order number like AB-778812 also looks like an error code: the order wins.
-      const bool dup = std::any_of(
-          out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), [&](const EntitySpan& e) {
-            const bool rival = e.kind == span.kind || (e.kind == EntityKind::order_id &&
-                                                       span.kind == EntityKind::error_code);
-            return rival && e.begin < span.end && span.begin < e.end;
-          });
-      if (!dup) out.push_back(span);
+    if (idx >= 0 && static_cast<std::size_t>(idx) < kCount) {
+      find_all(static_cast<std::size_t>(idx), text, field, first, out);
     }
   }
   std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
             [](const EntitySpan& a, const EntitySpan& b) { return a.begin < b.begin; });
+}
+
+void EntityExtractor::find_all(std::size_t idx, std::string_view text, std::uint8_t field,
+                               std::size_t first, std::vector<EntitySpan>& out) const {
+  const RE2& re = *impl_->res[idx];
+  re2::StringPiece input(text.data(), text.size());
+  re2::StringPiece cap;
+  while (RE2::FindAndConsume(&input, re, &cap)) {
+    if (cap.empty()) {
+      if (input.empty()) break;
+      continue;
+    }
+    const auto begin = static_cast<std::uint32_t>(cap.data() - text.data());
+    const EntitySpan span{kPatterns[idx].kind, field, begin,
+                          begin + static_cast<std::uint32_t>(cap.size())};
+    // The same span can be found by two patterns of one kind (an order number after 订单号);
+    // and an order number like AB-778812 also looks like an error code: the order wins.
+    const bool dup = std::any_of(
+        out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), [&](const EntitySpan& e) {
+          const bool rival = e.kind == span.kind || (e.kind == EntityKind::order_id &&
+                                                     span.kind == EntityKind::error_code);
+          return rival && e.begin < span.end && span.begin < e.end;
+        });
+    if (!dup) out.push_back(span);
+  }
+}
+
+void EntityExtractor::extract_kinds(std::string_view text, std::uint8_t field, std::uint32_t kinds,
+                                    std::vector<EntitySpan>& out) const {
+  if (text.empty()) return;
+  // An error code may be an order number in disguise, and the order number wins (see find_all):
+  // error codes are only ever looked for together with order numbers.
+  if (kinds & entity_bit(EntityKind::error_code)) kinds |= entity_bit(EntityKind::order_id);
+  bool digit = false, at = false;
+  for (char c : text) {
+    digit |= c >= '0' && c <= '9';
+    at |= c == '@';
+  }
+  // Every pattern but the os names and the lettered order number needs an ASCII digit
+  // (RE2's \d is ASCII); an email needs '@'.
+  const std::size_t first = out.size();
+  for (std::size_t idx = 0; idx < kCount; ++idx) {
+    const EntityKind k = kPatterns[idx].kind;
+    if (!(kinds & entity_bit(k))) continue;
+    if (k == EntityKind::email ? !at : (!digit && idx != 0 && k != EntityKind::os)) continue;
+    find_all(idx, text, field, first, out);
+  }
 }
 
 }  // namespace v1

@@ -38,10 +38,10 @@ void Evaluation::reset(const Engine& engine, const Ticket& ticket) {
   for (auto r : candidates_) rule_seen_[r] = 0;
   touched_terms_.clear();
   candidates_.clear();
-  regex_hit_.assign(cp.regexes.size(), 0);
+  regex_hit_.assign(cp.regexes.size(), regex_impossible);
   hits_.clear();
   entities_.clear();
-  entities_done_ = false;
+  entity_kinds_done_ = 0;
   fired_.clear();
   contributions_.clear();
   scores_.assign(cp.value_count, 0.0);
@@ -94,14 +94,34 @@ bool Evaluation::has_score(std::string_view dimension) const {
   return false;
 }
 
+bool Evaluation::regex_hit(std::uint32_t regex) const {
+  if (regex >= regex_hit_.size()) return false;
+  auto& state = regex_hit_[regex];
+  if (state == regex_unknown) {
+    state = engine_->regex_matches(regex, *ticket_) ? regex_matched : regex_unmatched;
+  }
+  return state == regex_matched;
+}
+
+bool Evaluation::has_entity(EntityKind kind) const {
+  if (!(entity_kinds_done_ & entity_bit(kind))) {
+    // Kinds found so far are found again with this one, so that overlapping candidates are
+    // settled as a whole extraction would settle them.
+    std::uint32_t kinds = entity_kinds_done_ | entity_bit(kind);
+    if (kinds & entity_bit(EntityKind::error_code)) kinds |= entity_bit(EntityKind::order_id);
+    entities_.clear();
+    engine_->extract_entity_kinds(*ticket_, kinds, *this);
+    entity_kinds_done_ = kinds;
+  }
+  return std::any_of(entities_.begin(), entities_.end(),
+                     [&](const EntitySpan& e) { return e.kind == kind; });
+}
+
 bool Evaluation::supplied(std::string_view field) const {
   if (!ticket_) return false;
   const Ticket& t = *ticket_;
   const Customer* c = t.customer ? &*t.customer : nullptr;
-  auto entity = [&](EntityKind k) {
-    return std::any_of(entities_.begin(), entities_.end(),
-                       [&](const EntitySpan& e) { return e.kind == k; });
-  };
+  auto entity = [&](EntityKind k) { return has_entity(k); };
   if (field == "order_id") return t.order_id || entity(EntityKind::order_id);
   if (field == "error_message" || field == "error_code") {
     return t.error_message || entity(EntityKind::error_code);

@@ -23,7 +23,12 @@ static_assert(kRing > Matcher::max_pattern_chars && (kRing & (kRing - 1)) == 0);
 }  // namespace
 
 Matcher::Matcher()
-    : page_of_(256, 0), pages_(256, 0), root_row_(1, 0), trans_begin_{0, 0}, out_begin_{0, 0} {}
+    : page_of_(256, 0),
+      pages_(256, 0),
+      root_row_(1, 0),
+      base_(1, 0),
+      slots_(1, Slot{0xFFFFFFFFu, 0}),
+      out_begin_{0, 0} {}
 
 Result<Matcher> Matcher::compile(gsl::span<const MatcherPattern> patterns) {
   Matcher m;
@@ -103,8 +108,8 @@ Result<Matcher> Matcher::compile(gsl::span<const MatcherPattern> patterns) {
   }
   const std::size_t n = kids.size();
 
-  // 4. Breadth-first: failure links, then each state's transitions that differ from the root's
-  //    (its own children plus those inherited from its failure state), and outputs.
+  // 4. Breadth-first numbering, so that the states a scan visits most (near the root) sit
+  //    together.
   std::vector<std::uint32_t> order;
   order.reserve(n);
   order.push_back(0);
@@ -119,64 +124,50 @@ Result<Matcher> Matcher::compile(gsl::span<const MatcherPattern> patterns) {
   m.root_row_.assign(nsym, 0);
   for (auto& e : kids[0]) m.root_row_[e.first] = rank[e.second];
 
-  std::vector<std::uint32_t> fail(n, 0);
-  std::vector<std::vector<std::pair<std::uint16_t, std::uint32_t>>> exc(n);  // by BFS id
-  std::vector<std::vector<std::uint32_t>> outs(n);
-  auto delta = [&](std::uint32_t s, std::uint16_t sym) -> std::uint32_t {  // BFS ids
-    const auto& e = exc[s];
-    auto it = std::lower_bound(e.begin(), e.end(), std::make_pair(sym, std::uint32_t{0}));
-    if (it != e.end() && it->first == sym) return it->second;
-    return m.root_row_[sym];
+  // Children by BFS id (sorted by symbol), for the failure links and the double array.
+  std::vector<std::vector<std::pair<std::uint16_t, std::uint32_t>>> go(n);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    for (const auto& e : kids[order[i]]) go[i].emplace_back(e.first, rank[e.second]);
+  }
+  auto child = [&](std::uint32_t s, std::uint16_t sym) -> std::uint32_t {  // 0: none
+    if (s == 0) return m.root_row_[sym];
+    const auto& g = go[s];
+    auto it = std::lower_bound(g.begin(), g.end(), std::make_pair(sym, std::uint32_t{0}));
+    return (it != g.end() && it->first == sym) ? it->second : 0;
   };
-  for (std::uint32_t old : order) {
-    const std::uint32_t s = rank[old];
-    if (s != 0) {
-      const std::uint32_t f = fail[s];
-      auto& mine = exc[s];
-      for (auto& e : kids[old]) mine.emplace_back(e.first, rank[e.second]);
-      if (f != 0) {
-        const auto& inherited = exc[f];
-        std::vector<std::pair<std::uint16_t, std::uint32_t>> merged;
-        merged.reserve(mine.size() + inherited.size());
-        std::size_t a = 0, b = 0;
-        while (a < mine.size() || b < inherited.size()) {
-          if (b == inherited.size() || (a < mine.size() && mine[a].first <= inherited[b].first)) {
-            if (b < inherited.size() && mine[a].first == inherited[b].first) ++b;
-            merged.push_back(mine[a++]);
-          } else {
-            merged.push_back(inherited[b++]);
-          }
-        }
-        mine.swap(merged);
-      }
-      outs[s] = own[old];
-      if (f != 0) outs[s].insert(outs[s].end(), outs[f].begin(), outs[f].end());
-    } else {
-      outs[0] = own[0];
+  // Failure links in BFS order; each state's outputs are its own plus its failure state's.
+  m.fail_.assign(n, 0);
+  std::vector<std::vector<std::uint32_t>> outs(n);
+  for (std::uint32_t s = 0; s < n; ++s) {
+    outs[s] = own[order[s]];
+    if (s != 0 && m.fail_[s] != 0) {
+      const auto& inherited = outs[m.fail_[s]];
+      outs[s].insert(outs[s].end(), inherited.begin(), inherited.end());
     }
-    for (auto& e : kids[old]) {
-      const std::uint32_t c = rank[e.second];
-      fail[c] = (s == 0) ? 0 : delta(fail[s], e.first);
+    for (const auto& [sym, c] : go[s]) {
+      if (s == 0) continue;  // depth 1 fails to the root
+      std::uint32_t t = m.fail_[s];
+      for (;;) {
+        if (const std::uint32_t x = child(t, sym); x != 0 || t == 0) {
+          m.fail_[c] = x;
+          break;
+        }
+        t = m.fail_[t];
+      }
     }
   }
 
-  // 5. Flatten.
-  m.trans_begin_.assign(n + 1, 0);
+  // 5. Flatten, marking the targets that have outputs; pack every state's children into the
+  //    double array.
+  auto flagged = [&](std::uint32_t s) { return outs[s].empty() ? s : (s | has_output); };
+  for (auto& t : m.root_row_) t = t == 0 ? 0 : flagged(t);
   m.out_begin_.assign(n + 1, 0);
   for (std::uint32_t s = 0; s < n; ++s) {
-    m.trans_begin_[s + 1] = m.trans_begin_[s] + static_cast<std::uint32_t>(exc[s].size());
     m.out_begin_[s + 1] = m.out_begin_[s] + static_cast<std::uint32_t>(outs[s].size());
   }
-  m.trans_sym_.reserve(m.trans_begin_[n]);
-  m.trans_to_.reserve(m.trans_begin_[n]);
   m.out_.reserve(m.out_begin_[n]);
-  for (std::uint32_t s = 0; s < n; ++s) {
-    for (auto& e : exc[s]) {
-      m.trans_sym_.push_back(e.first);
-      m.trans_to_.push_back(e.second);
-    }
-    m.out_.insert(m.out_.end(), outs[s].begin(), outs[s].end());
-  }
+  for (std::uint32_t s = 0; s < n; ++s) m.out_.insert(m.out_.end(), outs[s].begin(), outs[s].end());
+  m.pack_rows(go, flagged);
   return m;
 }
 
@@ -187,59 +178,112 @@ std::uint16_t Matcher::symbol(char32_t cp) const noexcept {
   return (it != astral_.end() && it->first == cp) ? it->second : 0;
 }
 
+template <class Rows, class Flag>
+void Matcher::pack_rows(const Rows& rows, const Flag& flagged) {
+  constexpr std::uint32_t kFree = 0xFFFFFFFFu;
+  const std::size_t n = rows.size();
+  base_.assign(n, 0);
+  slots_.clear();
+  // Free slots are found through `next_free` (union–find with path halving), so that placing a
+  // row skips filled stretches instead of walking them.
+  std::vector<std::uint32_t> next_free;
+  auto grow = [&](std::size_t size) {
+    while (slots_.size() < size) {
+      next_free.push_back(static_cast<std::uint32_t>(slots_.size()));
+      slots_.push_back({kFree, 0});
+    }
+  };
+  auto find_free = [&](std::uint32_t i) {
+    grow(std::size_t{i} + 1);
+    while (next_free[i] != i) {
+      const std::uint32_t j = next_free[i];
+      grow(std::size_t{j} + 1);
+      next_free[i] = next_free[j];  // path splitting
+      i = j;
+    }
+    return i;
+  };
+  // Widest rows first: they need the most room and find it while the array is empty.
+  std::vector<std::uint32_t> order;
+  for (std::uint32_t s = 1; s < n; ++s) {
+    if (!rows[s].empty()) order.push_back(s);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return rows[a].size() > rows[b].size();
+  });
+  for (std::uint32_t s : order) {
+    const auto& row = rows[s];
+    const std::uint32_t first_sym = row.front().first;
+    for (std::uint32_t at = find_free(first_sym);; at = find_free(at + 1)) {
+      const std::uint32_t b = at - first_sym;
+      grow(std::size_t{b} + row.back().first + 1);
+      const bool fits = std::all_of(row.begin(), row.end(), [&](const auto& e) {
+        return slots_[b + e.first].owner == kFree;
+      });
+      if (!fits) continue;
+      base_[s] = b;
+      for (const auto& e : row) {
+        slots_[b + e.first] = {s, flagged(e.second)};
+        next_free[b + e.first] = b + e.first + 1;  // filled: point past it
+      }
+      break;
+    }
+  }
+  // Every probe base + symbol must land inside the array.
+  grow(slots_.size() + root_row_.size());
+  slots_.shrink_to_fit();
+}
+
 std::uint32_t Matcher::step(std::uint32_t state, std::uint16_t sym) const noexcept {
   if (sym == 0) return 0;
-  if (state != 0) {
-    const std::uint32_t b = trans_begin_[state], e = trans_begin_[state + 1];
-    const std::uint16_t* first = trans_sym_.data() + b;
-    const std::uint16_t* last = trans_sym_.data() + e;
-    if (e - b <= 8) {
-      for (const std::uint16_t* p = first; p != last; ++p) {
-        if (*p == sym) return trans_to_[b + (p - first)];
-      }
-    } else {
-      const std::uint16_t* p = std::lower_bound(first, last, sym);
-      if (p != last && *p == sym) return trans_to_[b + (p - first)];
-    }
+  state &= ~has_output;
+  // Follow failure links until a state has a child on `sym`: amortised one link per character,
+  // since each link taken goes up the trie at least one level.
+  while (state != 0) {
+    const Slot& slot = slots_[base_[state] + sym];
+    if (slot.owner == state) return slot.to;
+    state = fail_[state];
   }
   return root_row_[sym];
 }
 
 void Matcher::scan(std::string_view text, std::vector<Match>& out) const {
-  std::uint32_t ring_pos[kRing];
-  char32_t ring_cp[kRing];
+  std::uint32_t ring_pos[kRing];  // byte offset of the last kRing characters
   std::uint32_t state = 0;
   std::size_t k = 0;  // characters consumed
   const std::size_t n = text.size();
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   for (std::size_t pos = 0; pos < n;) {
-    char32_t cp;
     std::size_t len;
     std::uint16_t sym;
     if (bytes[pos] < 0x80) {
-      cp = bytes[pos];
       len = 1;
-      sym = ascii_[cp];
+      sym = ascii_[bytes[pos]];
     } else {
+      char32_t cp;
       len = decode_utf8(text, pos, cp);
       sym = symbol(cp);
     }
     ring_pos[k & (kRing - 1)] = static_cast<std::uint32_t>(pos);
-    ring_cp[k & (kRing - 1)] = cp;
     state = step(state, sym);
     const std::size_t end = pos + len;
-    for (std::uint32_t o = out_begin_[state]; o != out_begin_[state + 1]; ++o) {
-      const PatternInfo& p = patterns_[out_[o]];
-      const std::size_t start = k + 1 - p.length;
-      if (p.boundary_start && start > 0 && is_word_raw(ring_cp[(start - 1) & (kRing - 1)])) {
-        continue;
+    if (state & has_output) {
+      const std::uint32_t s = state & ~has_output;
+      for (std::uint32_t o = out_begin_[s]; o != out_begin_[s + 1]; ++o) {
+        const PatternInfo& p = patterns_[out_[o]];
+        const std::size_t start = k + 1 - p.length;
+        if (p.boundary_start && start > 0) {
+          char32_t before;
+          decode_utf8(text, ring_pos[(start - 1) & (kRing - 1)], before);
+          if (is_word_raw(before)) continue;
+        }
+        if (p.boundary_end && end < n) {
+          char32_t next;
+          decode_utf8(text, end, next);
+          if (is_word_raw(next)) continue;
+        }
+        out.push_back({p.id, ring_pos[start & (kRing - 1)], static_cast<std::uint32_t>(end)});
       }
-      if (p.boundary_end && end < n) {
-        char32_t next;
-        decode_utf8(text, end, next);
-        if (is_word_raw(next)) continue;
-      }
-      out.push_back({p.id, ring_pos[start & (kRing - 1)], static_cast<std::uint32_t>(end)});
     }
     pos = end;
     ++k;
@@ -248,9 +292,8 @@ void Matcher::scan(std::string_view text, std::vector<Match>& out) const {
 
 std::size_t Matcher::memory_bytes() const noexcept {
   return sizeof(*this) + page_of_.size() * 2 + pages_.size() * 2 + astral_.size() * 8 +
-         root_row_.size() * 4 + trans_begin_.size() * 4 + trans_sym_.size() * 2 +
-         trans_to_.size() * 4 + out_begin_.size() * 4 + out_.size() * 4 +
-         patterns_.size() * sizeof(PatternInfo);
+         root_row_.size() * 4 + base_.size() * 4 + fail_.size() * 4 + slots_.size() * sizeof(Slot) +
+         out_begin_.size() * 4 + out_.size() * 4 + patterns_.size() * sizeof(PatternInfo);
 }
 
 }  // namespace v1

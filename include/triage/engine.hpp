@@ -97,6 +97,8 @@ class Engine {
   friend struct EngineAccess;
   explicit Engine(std::shared_ptr<const detail::CompiledPack> impl) : impl_(std::move(impl)) {}
   void extract_entities(const Ticket& ticket, Evaluation& ev) const;
+  bool regex_matches(std::uint32_t regex, const Ticket& ticket) const;
+  void extract_entity_kinds(const Ticket& ticket, std::uint32_t kinds, const Evaluation& ev) const;
   std::shared_ptr<const detail::CompiledPack> impl_;
 };
 

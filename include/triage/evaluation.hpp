@@ -55,9 +55,9 @@ class Evaluation {
   bool term_hit(std::uint32_t term) const noexcept {
     return term < term_hit_.size() && term_hit_[term] != 0;
   }
-  bool regex_hit(std::uint32_t regex) const noexcept {
-    return regex < regex_hit_.size() && regex_hit_[regex] != 0;
-  }
+  /// Whether the expression matches some text field. Expressions whose atoms did not occur
+  /// cannot match; the others run on first asking, once per ticket.
+  bool regex_hit(std::uint32_t regex) const;
   /// The value decided for a dimension (after every classifier ran), or -1.
   std::int32_t decided(std::size_t dimension) const noexcept {
     return dimension < decided_.size() ? decided_[dimension] : -1;
@@ -80,20 +80,25 @@ class Evaluation {
   friend class Engine;
   friend struct EngineAccess;
   void reset(const Engine& engine, const Ticket& ticket);
+  bool has_entity(EntityKind kind) const;
 
   const Engine* engine_ = nullptr;
   const Ticket* ticket_ = nullptr;
   std::uint16_t current_source_ = 0;  // the classifier being run (0 = rules)
   std::vector<Match> matches_;        // scratch for one field
   std::vector<Hit> hits_;
-  std::vector<EntitySpan> entities_;
+  // Entities are filled lazily by supplied() (a cache, hence mutable): only the kinds asked.
+  mutable std::vector<EntitySpan> entities_;
+  mutable std::uint32_t entity_kinds_done_ = 0;
   std::vector<std::uint8_t> term_hit_;
   std::vector<std::uint32_t> touched_terms_;
   std::vector<std::uint8_t> rule_seen_;
-  std::vector<std::uint8_t> regex_hit_;
+  // Per expression: impossible (its atoms are absent), unknown, matched or unmatched. A cache
+  // filled on asking, hence mutable.
+  enum : std::uint8_t { regex_impossible, regex_unknown, regex_matched, regex_unmatched };
+  mutable std::vector<std::uint8_t> regex_hit_;
   std::vector<int> set_scratch_;
   std::vector<int> atoms_;  // regex atoms seen in the field being scanned
-  bool entities_done_ = false;
   std::vector<std::uint32_t> candidates_;
   std::vector<std::uint32_t> fired_;
   std::vector<double> scores_;  // flat: per dimension, per value

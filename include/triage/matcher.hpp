@@ -54,6 +54,8 @@ class Matcher {
   };
   std::uint16_t symbol(char32_t cp) const noexcept;
   std::uint32_t step(std::uint32_t state, std::uint16_t sym) const noexcept;
+  template <class Rows, class Flag>
+  void pack_rows(const Rows& rows, const Flag& flagged);
 
   // Code point → symbol (0 = a character no keyword contains). ASCII, then BMP pages, then
   // a sorted list for the rare astral characters.
@@ -63,10 +65,19 @@ class Matcher {
   std::vector<std::pair<char32_t, std::uint16_t>> astral_;
   // Transitions: the root's are dense; every other state keeps the few that differ from the
   // root's (its children and those inherited along its failure chain), sorted by symbol.
+  // A state id carries `has_output` in its top bit, so that the scan looks up outputs only for
+  // the few states that have any. Children live in a double array: state s on symbol c goes to
+  // slots_[base_[s] + c].to when that slot's `owner` is s, and otherwise along fail_[s] — one
+  // probe per state tried, however many children a state has. The root's row is dense.
+  static constexpr std::uint32_t has_output = 0x80000000u;
+  struct Slot {
+    std::uint32_t owner;
+    std::uint32_t to;
+  };
   std::vector<std::uint32_t> root_row_;
-  std::vector<std::uint32_t> trans_begin_;
-  std::vector<std::uint16_t> trans_sym_;
-  std::vector<std::uint32_t> trans_to_;
+  std::vector<std::uint32_t> base_;
+  std::vector<std::uint32_t> fail_;
+  std::vector<Slot> slots_;
   // Outputs per state (own and inherited through failure links).
   std::vector<std::uint32_t> out_begin_;
   std::vector<std::uint32_t> out_;  // indexes into patterns_
