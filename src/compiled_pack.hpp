@@ -7,7 +7,6 @@
 #include <vector>
 
 #include <re2/re2.h>
-#include <re2/filtered_re2.h>
 #include <re2/set.h>
 
 #include "triage/calendar.hpp"
@@ -87,6 +86,11 @@ struct CRouteRule {
   std::uint32_t root;
 };
 
+struct AtomUse {
+  std::uint32_t regex;
+  std::uint8_t clause;
+};
+
 struct CompiledPack {
   Pack pack;
   std::vector<CNode> nodes;
@@ -121,11 +125,16 @@ struct CompiledPack {
   static constexpr std::uint32_t npos = 0xFFFFFFFFu;
   Matcher matcher;
   std::vector<std::unique_ptr<RE2>> regexes;
-  // Regular expressions run only when their required literals ("atoms", from RE2's
-  // FilteredRE2) occur: the atoms join the keyword automaton as extra patterns.
-  std::unique_ptr<re2::FilteredRE2> regex_filter;
-  std::uint32_t atom_base = 0;                      // pattern ids >= atom_base are atoms
-  std::vector<std::uint32_t> regex_rules_begin;     // CSR: regex → rules (evaluation indices)
+  // A regular expression can only match when each of its clauses has an atom present (literals
+  // RE2's FilteredRE2 requires; see regex_gate in engine.cpp). The atoms join the keyword
+  // automaton; once every clause is met the expression is possible, and it runs when a
+  // condition asks.
+  std::uint32_t atom_base = 0;                 // pattern ids >= atom_base are atoms
+  std::vector<std::uint32_t> atom_uses_begin;  // CSR: atom → (expression, clause)
+  std::vector<AtomUse> atom_uses;
+  std::vector<std::uint8_t> regex_clause_count;   // per expression (0: unfiltered)
+  std::vector<std::uint32_t> unfiltered_regexes;  // no atoms: possible in every ticket
+  std::vector<std::uint32_t> regex_rules_begin;   // CSR: regex → rules (evaluation indices)
   std::vector<std::uint32_t> regex_rules;
   EntityExtractor entities;
   std::vector<std::uint32_t> score_offset;  // per dimension, into the flat score array

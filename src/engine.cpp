@@ -7,6 +7,7 @@
 #include <map>
 #include <numeric>
 
+#include <re2/filtered_re2.h>
 #include <boost/date_time/gregorian/gregorian_types.hpp>
 #include <boost/date_time/posix_time/posix_time.hpp>
 
@@ -215,6 +216,71 @@ double round3(double x) {
 
 }  // namespace
 
+namespace {
+// A necessary condition for an expression to match, as clauses over its atoms (each clause: at
+// least one of these literals occurs). RE2's FilteredRE2 knows the expression's prefilter — a
+// monotone and/or formula over atoms — but answers only through AllPotentials, which allocates
+// on every call. So the formula is probed once here, at compile time: a set C is a clause when
+// the formula is false with every atom outside C present. Greedy shrinking gives minimal,
+// disjoint clauses: one clause for (a|b|c), two for (a|b).{0,9}(c|d). No clauses means the
+// expression has no usable atoms and is possible in every ticket.
+struct RegexGate {
+  std::vector<std::string> atoms;
+  std::vector<std::vector<int>> clauses;
+};
+
+Result<RegexGate> regex_gate(const std::string& pattern, const RE2::Options& o) {
+  constexpr std::size_t kMaxClauses = 32;  // one bit each per ticket
+  RegexGate g;
+  // Atoms of three bytes and more first (a CJK character, a short word): a one-letter atom such
+  // as the "i" of \b(i|I)\b occurs in nearly every English text. Only when that leaves no atoms
+  // are single bytes ("?" in [?？]) taken as well.
+  for (int min_len : {3, 1}) {
+    re2::FilteredRE2 f(min_len);
+    int id = 0;
+    if (f.Add(pattern, o, &id) != RE2::NoError) {
+      return make_error(Errc::pack_bad_regex, "/rules",
+                        "regular expression \"" + pattern + "\" does not compile");
+    }
+    g.atoms.clear();
+    f.Compile(&g.atoms);
+    const std::size_t k = g.atoms.size();
+    std::vector<int> present, passed;
+    auto holds_without = [&](const std::vector<char>& absent) {
+      present.clear();
+      for (std::size_t a = 0; a < k; ++a) {
+        if (!absent[a]) present.push_back(static_cast<int>(a));
+      }
+      passed.clear();
+      f.AllPotentials(present, &passed);
+      return !passed.empty();
+    };
+    std::vector<char> taken(k, 0);  // in some clause already
+    while (k > 0 && g.clauses.size() < kMaxClauses) {
+      std::vector<char> clause(k, 0);
+      for (std::size_t a = 0; a < k; ++a) clause[a] = !taken[a];
+      if (holds_without(clause)) break;  // the clauses found say all there is
+      for (std::size_t a = 0; a < k; ++a) {
+        if (!clause[a]) continue;
+        clause[a] = 0;
+        if (holds_without(clause)) clause[a] = 1;  // without it the formula can hold: needed
+      }
+      std::vector<int> members;
+      for (std::size_t a = 0; a < k; ++a) {
+        if (clause[a]) {
+          members.push_back(static_cast<int>(a));
+          taken[a] = 1;
+        }
+      }
+      if (members.empty()) break;
+      g.clauses.push_back(std::move(members));
+    }
+    if (!g.clauses.empty()) break;
+  }
+  return g;
+}
+}  // namespace
+
 Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
   auto cp = std::make_shared<CompiledPack>();
   cp->pack = pack;
@@ -387,24 +453,35 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
   // Keyword automaton: every keyword, plus the atoms that gate the regular expressions.
   auto patterns = compiler.take_patterns();
   cp->atom_base = static_cast<std::uint32_t>(cp->terms.size());
-  if (!cp->regexes.empty()) {
-    cp->regex_filter = std::make_unique<re2::FilteredRE2>(1);
+  {
     RE2::Options o;
     o.set_log_errors(false);
     o.set_max_mem(8 << 20);
-    for (const auto& re : cp->regexes) {
-      int id = 0;
-      if (cp->regex_filter->Add(re->pattern(), o, &id) != RE2::NoError) {
-        return make_error(Errc::pack_bad_regex, "/rules",
-                          "regular expression \"" + re->pattern() + "\" does not compile");
+    std::map<std::string, std::uint32_t> atom_ids;
+    std::vector<std::vector<detail::AtomUse>> uses_of_atom;
+    for (std::uint32_t rx = 0; rx < cp->regexes.size(); ++rx) {
+      TRIAGE_TRY(auto gate, regex_gate(cp->regexes[rx]->pattern(), o));
+      cp->regex_clause_count.push_back(static_cast<std::uint8_t>(gate.clauses.size()));
+      if (gate.clauses.empty()) cp->unfiltered_regexes.push_back(rx);
+      for (std::size_t c = 0; c < gate.clauses.size(); ++c) {
+        for (int atom : gate.clauses[c]) {
+          const std::string& text = gate.atoms[static_cast<std::size_t>(atom)];
+          auto [it, added] =
+              atom_ids.try_emplace(text, static_cast<std::uint32_t>(atom_ids.size()));
+          if (added) uses_of_atom.emplace_back();
+          uses_of_atom[it->second].push_back({rx, static_cast<std::uint8_t>(c)});
+        }
       }
     }
-    std::vector<std::string> atoms;
-    cp->regex_filter->Compile(&atoms);
-    for (std::size_t i = 0; i < atoms.size(); ++i) {
+    cp->atom_uses_begin.assign(1, 0);
+    for (const auto& uses : uses_of_atom) {
+      cp->atom_uses.insert(cp->atom_uses.end(), uses.begin(), uses.end());
+      cp->atom_uses_begin.push_back(static_cast<std::uint32_t>(cp->atom_uses.size()));
+    }
+    for (const auto& [atom, i] : atom_ids) {
       // An atom longer than the automaton allows is stood in for by its prefix: seeing the
       // prefix then reports the atom, which only ever lets more expressions run, never fewer.
-      std::string a = atoms[i];
+      std::string a = atom;
       std::size_t chars = 0, cut = a.size();
       for (std::size_t k = 0; k < a.size();) {
         char32_t cp32;
@@ -415,7 +492,7 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
         }
       }
       a.resize(cut);
-      patterns.push_back({a, cp->atom_base + static_cast<std::uint32_t>(i), false, false});
+      patterns.push_back({a, cp->atom_base + i, false, false});
     }
   }
   auto matcher = Matcher::compile(patterns);
@@ -533,6 +610,19 @@ bool Engine::regex_matches(std::uint32_t regex, const Ticket& ticket) const {
 void Engine::evaluate(const Ticket& ticket, Evaluation& ev) const {
   const CompiledPack& cp = *impl_;
   ev.reset(*this, ticket);
+  auto candidate = [&](std::uint32_t r) {
+    if (!ev.rule_seen_[r]) {
+      ev.rule_seen_[r] = 1;
+      ev.candidates_.push_back(r);
+    }
+  };
+  auto possible = [&](std::uint32_t rx) {
+    if (ev.regex_hit_[rx] != Evaluation::regex_impossible) return;
+    ev.regex_hit_[rx] = Evaluation::regex_unknown;
+    for (auto i = cp.regex_rules_begin[rx]; i != cp.regex_rules_begin[rx + 1]; ++i) {
+      candidate(cp.regex_rules[i]);
+    }
+  };
   // 1. Scan every text field once.
   for (std::size_t f = 0; f < text_field_count; ++f) {
     const auto field = static_cast<TextField>(f);
@@ -540,16 +630,15 @@ void Engine::evaluate(const Ticket& ticket, Evaluation& ev) const {
     if (text.empty()) continue;
     ev.matches_.clear();
     cp.matcher.scan(text, ev.matches_);
-    ev.atoms_.clear();
-    auto candidate = [&](std::uint32_t r) {
-      if (!ev.rule_seen_[r]) {
-        ev.rule_seen_[r] = 1;
-        ev.candidates_.push_back(r);
-      }
-    };
     for (const Match& m : ev.matches_) {
-      if (m.id >= cp.atom_base) {  // a literal some regular expression needs
-        ev.atoms_.push_back(static_cast<int>(m.id - cp.atom_base));
+      if (m.id >= cp.atom_base) {  // a literal some regular expressions need
+        const std::uint32_t a = m.id - cp.atom_base;
+        for (auto i = cp.atom_uses_begin[a]; i != cp.atom_uses_begin[a + 1]; ++i) {
+          const detail::AtomUse& use = cp.atom_uses[i];
+          std::uint32_t& met = ev.clauses_met_[use.regex];
+          met |= 1u << use.clause;
+          if (met == (1u << cp.regex_clause_count[use.regex]) - 1) possible(use.regex);
+        }
         continue;
       }
       ev.hits_.push_back({m.id, field, m.begin, m.end});
@@ -560,29 +649,9 @@ void Engine::evaluate(const Ticket& ticket, Evaluation& ev) const {
         candidate(cp.term_rules[i]);
       }
     }
-    if (cp.regex_filter) {
-      // The expressions whose atoms occurred (and those without atoms) may match: their rules
-      // become candidates, and an expression runs only when a condition asks for it.
-      std::sort(ev.atoms_.begin(), ev.atoms_.end());
-      ev.atoms_.erase(std::unique(ev.atoms_.begin(), ev.atoms_.end()), ev.atoms_.end());
-      ev.set_scratch_.clear();
-      cp.regex_filter->AllPotentials(ev.atoms_, &ev.set_scratch_);
-      for (int x : ev.set_scratch_) {
-        const auto rx = static_cast<std::size_t>(x);
-        if (ev.regex_hit_[rx] != Evaluation::regex_impossible) continue;
-        ev.regex_hit_[rx] = Evaluation::regex_unknown;
-        for (auto i = cp.regex_rules_begin[rx]; i != cp.regex_rules_begin[rx + 1]; ++i) {
-          candidate(cp.regex_rules[i]);
-        }
-      }
-    }
   }
-  for (auto r : cp.always_rules) {
-    if (!ev.rule_seen_[r]) {
-      ev.rule_seen_[r] = 1;
-      ev.candidates_.push_back(r);
-    }
-  }
+  for (auto rx : cp.unfiltered_regexes) possible(rx);
+  for (auto r : cp.always_rules) candidate(r);
   // Entities are found lazily: only when a condition asks whether a field is supplied, and
   // only of the kinds it asks for (Evaluation::supplied).
   // 2. Test candidates in priority order; score what fires.

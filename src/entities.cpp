@@ -128,13 +128,19 @@ void EntityExtractor::extract_kinds(std::string_view text, std::uint8_t field, s
     digit |= c >= '0' && c <= '9';
     at |= c == '@';
   }
-  // Every pattern but the os names and the lettered order number needs an ASCII digit
-  // (RE2's \d is ASCII); an email needs '@'.
+  // Every pattern but the os names and the lettered order number needs an ASCII digit (RE2's
+  // \d is ASCII), an email needs '@': most texts are settled without running any pattern.
+  std::uint32_t possible = entity_bit(EntityKind::os) | entity_bit(EntityKind::order_id);
+  if (digit) possible = all_entity_kinds & ~entity_bit(EntityKind::email);
+  if (at) possible |= entity_bit(EntityKind::email);
+  if (!(kinds & possible)) return;
+  // A pattern first runs without captures (RE2's DFA, which allocates nothing once warm); only
+  // the patterns that occur run again for their spans.
   const std::size_t first = out.size();
   for (std::size_t idx = 0; idx < kCount; ++idx) {
     const EntityKind k = kPatterns[idx].kind;
-    if (!(kinds & entity_bit(k))) continue;
-    if (k == EntityKind::email ? !at : (!digit && idx != 0 && k != EntityKind::os)) continue;
+    if (!(kinds & possible & entity_bit(k))) continue;
+    if (!RE2::PartialMatch(text, *impl_->res[idx])) continue;
     find_all(idx, text, field, first, out);
   }
 }

@@ -39,6 +39,7 @@ void Evaluation::reset(const Engine& engine, const Ticket& ticket) {
   touched_terms_.clear();
   candidates_.clear();
   regex_hit_.assign(cp.regexes.size(), regex_impossible);
+  clauses_met_.assign(cp.regexes.size(), 0);
   hits_.clear();
   entities_.clear();
   entity_kinds_done_ = 0;

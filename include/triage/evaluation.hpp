@@ -97,8 +97,8 @@ class Evaluation {
   // filled on asking, hence mutable.
   enum : std::uint8_t { regex_impossible, regex_unknown, regex_matched, regex_unmatched };
   mutable std::vector<std::uint8_t> regex_hit_;
+  std::vector<std::uint32_t> clauses_met_;  // per expression: bit c set once clause c has an atom
   std::vector<int> set_scratch_;
-  std::vector<int> atoms_;  // regex atoms seen in the field being scanned
   std::vector<std::uint32_t> candidates_;
   std::vector<std::uint32_t> fired_;
   std::vector<double> scores_;  // flat: per dimension, per value
