@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "triage/fold.hpp"
 #include "triage/pack.hpp"
 
 namespace triage_bench {
@@ -18,19 +19,6 @@ struct Rng {
   }
   std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
 };
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // Phrases that set the scene without naming a problem (ours, written for the benchmark).
 constexpr const char* kFiller[] = {
@@ -53,7 +41,7 @@ std::string synthetic_cjk_word(Rng& rng) {
   std::string w;
   const std::size_t n = 2 + rng.below(3);
   for (std::size_t i = 0; i < n; ++i)
-    append_utf8(w, 0x4E00 + static_cast<char32_t>(rng.below(0x51A0)));
+    triage::append_utf8(w, 0x4E00 + static_cast<char32_t>(rng.below(0x51A0)));
   return w;
 }
 

@@ -23,12 +23,7 @@ static_assert(kRing > Matcher::max_pattern_chars && (kRing & (kRing - 1)) == 0);
 }  // namespace
 
 Matcher::Matcher()
-    : page_of_(256, 0),
-      pages_(256, 0),
-      root_row_(1, 0),
-      base_(1, 0),
-      slots_(1, Slot{0xFFFFFFFFu, 0}),
-      out_begin_{0, 0} {}
+    : page_of_(256, 0), pages_(256, 0), root_row_(1, 0), edges_(1), out_begin_{0, 0} {}
 
 Result<Matcher> Matcher::compile(gsl::span<const MatcherPattern> patterns) {
   Matcher m;
@@ -157,8 +152,8 @@ Result<Matcher> Matcher::compile(gsl::span<const MatcherPattern> patterns) {
     }
   }
 
-  // 5. Flatten, marking the targets that have outputs; pack every state's children into the
-  //    double array.
+  // 5. Flatten, marking the targets that have outputs; every state's children go into the
+  //    edge table.
   auto flagged = [&](std::uint32_t s) { return outs[s].empty() ? s : (s | has_output); };
   for (auto& t : m.root_row_) t = t == 0 ? 0 : flagged(t);
   m.out_begin_.assign(n + 1, 0);
@@ -167,7 +162,7 @@ Result<Matcher> Matcher::compile(gsl::span<const MatcherPattern> patterns) {
   }
   m.out_.reserve(m.out_begin_[n]);
   for (std::uint32_t s = 0; s < n; ++s) m.out_.insert(m.out_.end(), outs[s].begin(), outs[s].end());
-  m.pack_rows(go, flagged);
+  m.hash_edges(go, flagged);
   return m;
 }
 
@@ -179,59 +174,20 @@ std::uint16_t Matcher::symbol(char32_t cp) const noexcept {
 }
 
 template <class Rows, class Flag>
-void Matcher::pack_rows(const Rows& rows, const Flag& flagged) {
-  constexpr std::uint32_t kFree = 0xFFFFFFFFu;
-  const std::size_t n = rows.size();
-  base_.assign(n, 0);
-  slots_.clear();
-  // Free slots are found through `next_free` (union–find with path halving), so that placing a
-  // row skips filled stretches instead of walking them.
-  std::vector<std::uint32_t> next_free;
-  auto grow = [&](std::size_t size) {
-    while (slots_.size() < size) {
-      next_free.push_back(static_cast<std::uint32_t>(slots_.size()));
-      slots_.push_back({kFree, 0});
-    }
-  };
-  auto find_free = [&](std::uint32_t i) {
-    grow(std::size_t{i} + 1);
-    while (next_free[i] != i) {
-      const std::uint32_t j = next_free[i];
-      grow(std::size_t{j} + 1);
-      next_free[i] = next_free[j];  // path splitting
-      i = j;
-    }
-    return i;
-  };
-  // Widest rows first: they need the most room and find it while the array is empty.
-  std::vector<std::uint32_t> order;
-  for (std::uint32_t s = 1; s < n; ++s) {
-    if (!rows[s].empty()) order.push_back(s);
-  }
-  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return rows[a].size() > rows[b].size();
-  });
-  for (std::uint32_t s : order) {
-    const auto& row = rows[s];
-    const std::uint32_t first_sym = row.front().first;
-    for (std::uint32_t at = find_free(first_sym);; at = find_free(at + 1)) {
-      const std::uint32_t b = at - first_sym;
-      grow(std::size_t{b} + row.back().first + 1);
-      const bool fits = std::all_of(row.begin(), row.end(), [&](const auto& e) {
-        return slots_[b + e.first].owner == kFree;
-      });
-      if (!fits) continue;
-      base_[s] = b;
-      for (const auto& e : row) {
-        slots_[b + e.first] = {s, flagged(e.second)};
-        next_free[b + e.first] = b + e.first + 1;  // filled: point past it
-      }
-      break;
+void Matcher::hash_edges(const Rows& rows, const Flag& flagged) {
+  std::size_t count = 0;
+  for (std::size_t s = 1; s < rows.size(); ++s) count += rows[s].size();
+  std::size_t size = 2;
+  while (size < 2 * count) size *= 2;  // at most half full: short probe runs, also on a miss
+  edges_.assign(size, Edge{});
+  edge_mask_ = static_cast<std::uint32_t>(size - 1);
+  for (std::uint32_t s = 1; s < rows.size(); ++s) {
+    for (const auto& [sym, to] : rows[s]) {
+      std::uint32_t h = edge_hash(s, sym) & edge_mask_;
+      while (edges_[h].from != no_state) h = (h + 1) & edge_mask_;
+      edges_[h] = {s, flagged(to), sym};
     }
   }
-  // Every probe base + symbol must land inside the array.
-  grow(slots_.size() + root_row_.size());
-  slots_.shrink_to_fit();
 }
 
 std::uint32_t Matcher::step(std::uint32_t state, std::uint16_t sym) const noexcept {
@@ -240,8 +196,11 @@ std::uint32_t Matcher::step(std::uint32_t state, std::uint16_t sym) const noexce
   // Follow failure links until a state has a child on `sym`: amortised one link per character,
   // since each link taken goes up the trie at least one level.
   while (state != 0) {
-    const Slot& slot = slots_[base_[state] + sym];
-    if (slot.owner == state) return slot.to;
+    for (std::uint32_t h = edge_hash(state, sym) & edge_mask_;; h = (h + 1) & edge_mask_) {
+      const Edge& e = edges_[h];
+      if (e.from == state && e.sym == sym) return e.to;
+      if (e.from == no_state) break;
+    }
     state = fail_[state];
   }
   return root_row_[sym];
@@ -292,7 +251,7 @@ void Matcher::scan(std::string_view text, std::vector<Match>& out) const {
 
 std::size_t Matcher::memory_bytes() const noexcept {
   return sizeof(*this) + page_of_.size() * 2 + pages_.size() * 2 + astral_.size() * 8 +
-         root_row_.size() * 4 + base_.size() * 4 + fail_.size() * 4 + slots_.size() * sizeof(Slot) +
+         root_row_.size() * 4 + fail_.size() * 4 + edges_.size() * sizeof(Edge) +
          out_begin_.size() * 4 + out_.size() * 4 + patterns_.size() * sizeof(PatternInfo);
 }
 

@@ -55,7 +55,7 @@ class Matcher {
   std::uint16_t symbol(char32_t cp) const noexcept;
   std::uint32_t step(std::uint32_t state, std::uint16_t sym) const noexcept;
   template <class Rows, class Flag>
-  void pack_rows(const Rows& rows, const Flag& flagged);
+  void hash_edges(const Rows& rows, const Flag& flagged);
 
   // Code point → symbol (0 = a character no keyword contains). ASCII, then BMP pages, then
   // a sorted list for the rare astral characters.
@@ -66,18 +66,26 @@ class Matcher {
   // Transitions: the root's are dense; every other state keeps the few that differ from the
   // root's (its children and those inherited along its failure chain), sorted by symbol.
   // A state id carries `has_output` in its top bit, so that the scan looks up outputs only for
-  // the few states that have any. Children live in a double array: state s on symbol c goes to
-  // slots_[base_[s] + c].to when that slot's `owner` is s, and otherwise along fail_[s] — one
-  // probe per state tried, however many children a state has. The root's row is dense.
+  // the few states that have any. Children live in one open-addressing hash table keyed by
+  // (state, symbol), at most half full: state s on symbol c goes to that edge's target, and
+  // otherwise along fail_[s] — about one probe per state tried, however many children a state
+  // has, and a build in time proportional to the edges, whatever the alphabet. The root's row
+  // is dense.
   static constexpr std::uint32_t has_output = 0x80000000u;
-  struct Slot {
-    std::uint32_t owner;
-    std::uint32_t to;
+  static constexpr std::uint32_t no_state = 0xFFFFFFFFu;
+  struct Edge {
+    std::uint32_t from = no_state;
+    std::uint32_t to = 0;
+    std::uint16_t sym = 0;
   };
+  static std::uint32_t edge_hash(std::uint32_t state, std::uint16_t sym) noexcept {
+    std::uint32_t h = state * 0x9E3779B1u ^ (std::uint32_t{sym} * 0x85EBCA77u);
+    return h ^ (h >> 15);
+  }
   std::vector<std::uint32_t> root_row_;
-  std::vector<std::uint32_t> base_;
   std::vector<std::uint32_t> fail_;
-  std::vector<Slot> slots_;
+  std::vector<Edge> edges_;  // size a power of two
+  std::uint32_t edge_mask_ = 0;
   // Outputs per state (own and inherited through failure links).
   std::vector<std::uint32_t> out_begin_;
   std::vector<std::uint32_t> out_;  // indexes into patterns_
