@@ -12,7 +12,10 @@ Result<ChainReport> chain_status(const ChainSpec& chain, const Calendar& cal,
   ChainReport r;
   r.chain = chain.id;
   std::vector<std::pair<std::size_t, pt::ptime>> seen;  // (step index, entered)
-  for (const auto& [id, at] : entered) {
+  for (const auto& step_entered : entered) {
+    // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+    const std::string& id = step_entered.first;
+    const pt::ptime at = step_entered.second;
     auto it =
         std::find_if(chain.steps.begin(), chain.steps.end(), [&](auto& s) { return s.id == id; });
     if (it == chain.steps.end()) {

@@ -145,12 +145,13 @@ class Reader {
         TRIAGE_TRY(c.values, string_list(kv.value(), at, true));
         if (c.values.empty()) return invalid(at, "expression list is empty");
         for (std::size_t i = 0; i < c.values.size(); ++i) {
-          if (c.values[i].empty() || c.values[i].size() > limits_.max_regex_bytes) {
-            return make_error(Errc::pack_bad_regex, child(at, i),
-                              c.values[i].empty()
-                                  ? "empty expression"
-                                  : "expression longer than " +
-                                        std::to_string(limits_.max_regex_bytes) + " bytes");
+          if (c.values[i].empty()) {
+            return make_error(Errc::pack_bad_regex, child(at, i), "empty expression");
+          }
+          if (c.values[i].size() > limits_.max_regex_bytes) {  // a size limit, like the others
+            return make_error(
+                Errc::pack_limit, child(at, i),
+                "expression longer than " + std::to_string(limits_.max_regex_bytes) + " bytes");
           }
         }
         regexes_ += c.values.size();

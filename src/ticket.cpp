@@ -190,6 +190,12 @@ Result<Ticket> ticket_from_json(const json::value& v, const TicketLimits& limits
 }
 
 Result<Ticket> parse_ticket(std::string_view text, const TicketLimits& limits) {
+  // Checked before parsing, so an oversized line costs no memory beyond the host's own copy.
+  if (text.size() > limits.max_ticket_bytes) {
+    return make_error(Errc::text_too_large, "",
+                      "ticket of " + std::to_string(text.size()) + " bytes exceeds the limit of " +
+                          std::to_string(limits.max_ticket_bytes));
+  }
   auto v = parse_json(text);
   if (!v) return v.error();
   return ticket_from_json(*v, limits);

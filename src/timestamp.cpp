@@ -10,6 +10,8 @@ namespace pt = boost::posix_time;
 namespace gr = boost::gregorian;
 
 namespace {
+constexpr int kMinYear = 1900, kMaxYear = 9000;
+
 bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
   if (pos + n > s.size()) return false;
   int v = 0;
@@ -68,9 +70,10 @@ Result<Timestamp> parse_timestamp(std::string_view s, std::string_view where) {
     return fail("missing UTC offset (Z or +HH:MM)");
   }
   if (p != s.size()) return fail("trailing characters");
-  if (y < 1400 || y > 9999 || mo < 1 || mo > 12 || h > 23 || mi > 59 || sec > 60) {
-    return fail("field out of range");
-  }
+  // Years 1900–9000: with any offset and any SLA budget added, every instant stays inside the
+  // calendar Boost can represent (1400–9999), so no later step can fail on a date.
+  if (y < kMinYear || y > kMaxYear) return fail("year out of range (1900-9000)");
+  if (mo < 1 || mo > 12 || h > 23 || mi > 59 || sec > 60) return fail("field out of range");
   if (sec == 60) sec = 59;  // a leap second is kept inside its minute
   if (d < 1 || d > gr::gregorian_calendar::end_of_month_day(static_cast<unsigned short>(y),
                                                             static_cast<unsigned short>(mo))) {

@@ -147,9 +147,12 @@ TEST(Cli, ProgressGoesToStderrOnly) {
   for (const auto& l : lines(r.out)) EXPECT_EQ(l.front(), '{');
 }
 
-TEST(Cli, AnInterruptedRunWritesWhatItFinishedAndSaysWhere) {
-  // A large input; SIGINT once the first diagnoses are out (not before the handler exists).
-  const std::string base = ::testing::TempDir() + "cli_int_" + std::to_string(getpid());
+namespace {
+// A large input; the signal once the first diagnoses are out (not before the handler exists).
+// Whatever the signal, every line written is whole, and the run says where it stopped.
+void expect_a_clean_stop_on(int signal) {
+  const std::string base =
+      ::testing::TempDir() + "cli_int_" + std::to_string(getpid()) + "_" + std::to_string(signal);
   { std::ofstream(base + ".in", std::ios::binary) << generated_input(200000); }
   const pid_t pid = fork();
   if (pid == 0) {
@@ -165,7 +168,7 @@ TEST(Cli, AnInterruptedRunWritesWhatItFinishedAndSaysWhere) {
     if (probe && probe.tellg() > 0) break;
     usleep(100000);
   }
-  kill(pid, SIGINT);
+  kill(pid, signal);
   int rc = 0;
   waitpid(pid, &rc, 0);
   std::ifstream err(base + ".err");
@@ -182,6 +185,26 @@ TEST(Cli, AnInterruptedRunWritesWhatItFinishedAndSaysWhere) {
     ASSERT_EQ(l.back(), '}') << "line " << n << " is cut";
   }
   EXPECT_GT(n, 0u);
+  // Nothing read was lost: every non-blank line up to the one it names has its output line.
+  const std::string said = "interrupted after input line ";
+  const auto at = err_text.find(said);
+  ASSERT_NE(at, std::string::npos);
+  const std::size_t last = std::stoul(err_text.substr(at + said.size()));
+  std::ifstream in(base + ".in");
+  std::size_t answered = 0, number = 0;
+  for (std::string l; number < last && std::getline(in, l); ++number) {
+    if (l.find_first_not_of(" \t\r") != std::string::npos) ++answered;
+  }
+  EXPECT_EQ(answered, n);
+}
+}  // namespace
+
+TEST(Cli, AnInterruptedRunWritesWhatItFinishedAndSaysWhere) {
+  expect_a_clean_stop_on(SIGINT);
+}
+
+TEST(Cli, ATerminatedRunWritesWhatItFinishedAndSaysWhere) {
+  expect_a_clean_stop_on(SIGTERM);
 }
 
 TEST(Cli, BadLinesAreAnsweredInPlaceAndTheStatusIsOne) {

@@ -8,6 +8,7 @@ pkgs=(
   libmsgsl-dev libgtest-dev libgmock-dev libbenchmark-dev
   libre2-dev libopencc-dev libutf8proc-dev libcli11-dev libfmt-dev
   python3 python3-venv python3-dask python3-distributed python3-pandas abigail-tools graphviz
+  clang libclang-rt-14-dev  # the fuzz preset: clang with libFuzzer and its sanitizer runtimes
 )
 missing=()
 for p in "${pkgs[@]}"; do

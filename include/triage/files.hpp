@@ -9,8 +9,10 @@
 namespace triage {
 inline namespace v1 {
 
-/// The whole file; an io error naming the path when it cannot be read.
-Result<std::string> read_text_file(const std::string& path);
+/// The whole file; an io error naming the path when it cannot be read (or is a folder), and a
+/// pack_limit error once it grows past `max_bytes` (so /dev/zero or a runaway file stops there).
+Result<std::string> read_text_file(const std::string& path,
+                                   std::size_t max_bytes = PackLimits{}.max_pack_bytes);
 
 /// Compiles the pack in `path`; a learned model the pack names is read relative to it.
 Result<Engine> engine_from_file(const std::string& path, EngineOptions options = {});

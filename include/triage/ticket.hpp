@@ -68,11 +68,14 @@ struct Ticket {
 
 struct TicketLimits {
   std::size_t max_text_bytes = 1 << 20;  ///< per text field (text, subject, error_message)
+  /// The whole JSON document, pass-through fields included: bounds what one line can cost.
+  std::size_t max_ticket_bytes = 8 << 20;
 };
 
 /// Reads a ticket from a parsed JSON value; errors name the JSON pointer of the bad field.
 Result<Ticket> ticket_from_json(const boost::json::value& v, const TicketLimits& limits = {});
-/// Parses JSON text (UTF-8, at most 64 levels deep) and reads a ticket from it.
+/// Parses JSON text (UTF-8, at most 64 levels deep, at most `max_ticket_bytes`) and reads a
+/// ticket from it.
 Result<Ticket> parse_ticket(std::string_view json, const TicketLimits& limits = {});
 /// Writes a ticket back; `ticket_from_json(to_json(t)) == t` for every ticket.
 boost::json::object to_json(const Ticket& t);

@@ -20,7 +20,8 @@ struct Timestamp {
 };
 
 /// Parses `YYYY-MM-DDTHH:MM[:SS[.fraction]](Z|±HH:MM|±HHMM)`; a space may stand for `T`.
-/// A timestamp without an offset is rejected: an SLA clock cannot guess the zone.
+/// A timestamp without an offset is rejected: an SLA clock cannot guess the zone. Years run from
+/// 1900 to 9000.
 Result<Timestamp> parse_timestamp(std::string_view text, std::string_view where = "");
 
 /// Formats as `YYYY-MM-DDTHH:MM:SS±HH:MM` (fractions only when non-zero; `Z` never used).
