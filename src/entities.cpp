@@ -120,9 +120,7 @@ void EntityExtractor::find_all(std::size_t idx, std::string_view text, std::uint
 void EntityExtractor::extract_kinds(std::string_view text, std::uint8_t field, std::uint32_t kinds,
                                     std::vector<EntitySpan>& out) const {
   if (text.empty()) return;
-  // An error code may be an order number in disguise, and the order number wins (see find_all):
-  // error codes are only ever looked for together with order numbers.
-  if (kinds & entity_bit(EntityKind::error_code)) kinds |= entity_bit(EntityKind::order_id);
+  kinds = with_rivals(kinds);
   bool digit = false, at = false;
   for (char c : text) {
     digit |= c >= '0' && c <= '9';

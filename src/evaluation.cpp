@@ -108,8 +108,7 @@ bool Evaluation::has_entity(EntityKind kind) const {
   if (!(entity_kinds_done_ & entity_bit(kind))) {
     // Kinds found so far are found again with this one, so that overlapping candidates are
     // settled as a whole extraction would settle them.
-    std::uint32_t kinds = entity_kinds_done_ | entity_bit(kind);
-    if (kinds & entity_bit(EntityKind::error_code)) kinds |= entity_bit(EntityKind::order_id);
+    const std::uint32_t kinds = with_rivals(entity_kinds_done_ | entity_bit(kind));
     entities_.clear();
     engine_->extract_entity_kinds(*ticket_, kinds, *this);
     entity_kinds_done_ = kinds;
@@ -122,20 +121,19 @@ bool Evaluation::supplied(std::string_view field) const {
   if (!ticket_) return false;
   const Ticket& t = *ticket_;
   const Customer* c = t.customer ? &*t.customer : nullptr;
-  auto entity = [&](EntityKind k) { return has_entity(k); };
-  if (field == "order_id") return t.order_id || entity(EntityKind::order_id);
+  if (field == "order_id") return t.order_id || has_entity(EntityKind::order_id);
   if (field == "error_message" || field == "error_code") {
-    return t.error_message || entity(EntityKind::error_code);
+    return t.error_message || has_entity(EntityKind::error_code);
   }
-  if (field == "version") return t.version || entity(EntityKind::version);
-  if (field == "os") return t.os || entity(EntityKind::os);
+  if (field == "version") return t.version || has_entity(EntityKind::version);
+  if (field == "os") return t.os || has_entity(EntityKind::os);
   if (field == "customer.phone" || field == "phone") {
-    return (c && c->phone) || entity(EntityKind::phone);
+    return (c && c->phone) || has_entity(EntityKind::phone);
   }
   if (field == "customer.email" || field == "email") {
-    return (c && c->email) || entity(EntityKind::email);
+    return (c && c->email) || has_entity(EntityKind::email);
   }
-  if (field == "amount") return t.extra.contains("amount") || entity(EntityKind::amount);
+  if (field == "amount") return t.extra.contains("amount") || has_entity(EntityKind::amount);
   if (field == "subject") return t.subject.has_value();
   if (field == "module") return t.module.has_value();
   if (field == "product") return t.product.has_value();

@@ -161,6 +161,55 @@ TEST(Engine, RegexConditionsGiveSpans) {
   EXPECT_EQ(ev[0].spans[0].text, "COMPENSATION");
 }
 
+TEST(Engine, ARegexRunsOnlyWhenEveryClauseOfItsLiteralsOccursAndMatchesInAnyField) {
+  // (退款|refund).{0,6}(失败|failed) needs a literal of each group; [?？]\s*$ has only
+  // one-byte atoms; \d{3} has none and is tested on every ticket.
+  auto e = Engine::from_json(R"J({"schema":1,"name":"t","version":"1",
+    "dimensions":[{"id":"d","values":["two","mark","digits"]}],
+    "rules":[{"id":"r1","when":{"regex":"(退款|refund).{0,6}(失败|failed)"},"then":{"score":{"d":{"two":1}}}},
+             {"id":"r2","when":{"regex":"[?？]\\s*$"},"then":{"score":{"d":{"mark":1}}}},
+             {"id":"r3","when":{"regex":"\\d{3}"},"then":{"score":{"d":{"digits":1}}}}]})J");
+  ASSERT_TRUE(e) << e.error().message;
+  auto fired = [&](const char* json) {
+    Evaluation ev;
+    e->evaluate(*parse_ticket(json), ev);
+    std::vector<std::string> ids;
+    for (auto r : ev.fired_rules()) ids.push_back(e->pack().rules[r].id);
+    return ids;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(fired(R"({"text": "退款又失败了"})"), V{"r1"});
+  EXPECT_EQ(fired(R"({"text": "REFUND has FAILED"})"), V{});  // the expression is case-sensitive
+  EXPECT_EQ(fired(R"({"text": "退款成功，付款一直都是失败"})"), V{});  // both groups, too far apart
+  EXPECT_EQ(fired(R"({"text": "只有退款"})"), V{});
+  EXPECT_EQ(fired(R"({"text": "x", "subject": "什么时候到？"})"), V{"r2"});
+  EXPECT_EQ(fired(R"({"text": "x", "error_message": "HTTP 502"})"), V{"r3"});
+}
+
+TEST(Engine, AnErrorCodeIsSuppliedUnlessItIsAnOrderNumber) {
+  // The "is an error code supplied?" look-up finds only what a whole extraction would: an
+  // order number that looks like a code is an order number.
+  auto e = Engine::from_json(R"({"schema":1,"name":"t","version":"1",
+    "dimensions":[{"id":"d","values":["code"]}],
+    "rules":[{"id":"r","when":{"has":["error_message"]},"then":{"score":{"d":{"code":1}}}}]})");
+  ASSERT_TRUE(e) << e.error().message;
+  auto has_code = [&](const char* json) {
+    Evaluation ev;
+    e->evaluate(*parse_ticket(json), ev);
+    return !ev.fired_rules().empty();
+  };
+  EXPECT_TRUE(has_code(R"({"text": "一直报错 E1024"})"));
+  EXPECT_TRUE(has_code(R"({"text": "页面显示 502"})"));
+  EXPECT_FALSE(has_code(R"({"text": "订单号 AB-778812 打不开"})"));
+  EXPECT_FALSE(has_code(R"({"text": "打不开，没有任何提示"})"));
+  EXPECT_TRUE(has_code(R"({"text": "打不开", "error_message": "timeout"})"));
+  // The diagnosis still reports every entity, in text order.
+  const auto d = e->diagnose(*parse_ticket(R"({"text": "订单号 AB-778812 报错 E1024"})"));
+  ASSERT_EQ(d.entities.size(), 2u);
+  EXPECT_EQ(d.entities[0].type, "order_id");
+  EXPECT_EQ(d.entities[1].type, "error_code");
+}
+
 TEST(Engine, FieldConditionsReadKnownAndPassThroughFields) {
   EXPECT_EQ(run(R"({"text": "x", "crm": {"queue": 5}})").tags,
             std::vector<std::string>{"busy_queue"});

@@ -17,6 +17,12 @@ inline constexpr std::uint32_t all_entity_kinds = (1u << entity_kind_count) - 1;
 constexpr std::uint32_t entity_bit(EntityKind k) noexcept {
   return 1u << static_cast<unsigned>(k);
 }
+/// `kinds` plus the kinds that must be looked for with them: an error code may be an order
+/// number in disguise, and the order number wins, so error codes come with order numbers.
+constexpr std::uint32_t with_rivals(std::uint32_t kinds) noexcept {
+  return (kinds & entity_bit(EntityKind::error_code)) ? kinds | entity_bit(EntityKind::order_id)
+                                                      : kinds;
+}
 
 std::string_view to_string(EntityKind k) noexcept;
 /// The ticket field an entity supplies ("order_id", "error_message", "version", "customer.phone",
