@@ -110,6 +110,15 @@ class Compiler {
       case Condition::Kind::tags_any:
         n.values = c.values;
         break;
+      case Condition::Kind::urgency_in:
+        // read_pack has already refused unknown levels, so every value parses.
+        for (const auto& v : c.values) {
+          if (const auto u = parse_urgency(v)) n.items.push_back(static_cast<std::uint32_t>(*u));
+        }
+        break;
+      case Condition::Kind::multi_department:
+        n.exists = c.exists;
+        break;
     }
     cp_.nodes.push_back(std::move(n));
     return static_cast<std::uint32_t>(cp_.nodes.size() - 1);
@@ -407,8 +416,8 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
       Condition any;
       any.kind = Condition::Kind::text_any;
       any.values = k.keywords;
-      std::uint32_t node;
-      TRIAGE_TRY(node, compiler.node(any, ck.terms, unused_regexes));
+      // Only the terms are wanted here: the node itself is never evaluated.
+      if (auto n = compiler.node(any, ck.terms, unused_regexes); !n) return n.error();
       std::sort(ck.terms.begin(), ck.terms.end());
       ck.terms.erase(std::unique(ck.terms.begin(), ck.terms.end()), ck.terms.end());
     }

@@ -62,7 +62,9 @@ void expect_rejected_everywhere(const TicketCase& c) {
   const auto ticket = parse_ticket(c.json);
   ASSERT_FALSE(ticket);
   EXPECT_EQ(ticket.error().code, c.code) << ticket.error().message;
-  if (!c.where.empty()) EXPECT_EQ(ticket.error().where, c.where);
+  if (!c.where.empty()) {
+    EXPECT_EQ(ticket.error().where, c.where);
+  }
   EXPECT_FALSE(ticket.error().message.empty());
 
   char* out = nullptr;
@@ -70,7 +72,9 @@ void expect_rejected_everywhere(const TicketCase& c) {
             static_cast<int>(c.code));
   EXPECT_EQ(out, nullptr) << "outputs are set only on success";
   EXPECT_STRNE(triage_last_error_message(), "");
-  if (!c.where.empty()) EXPECT_EQ(std::string(triage_last_error_where()), c.where);
+  if (!c.where.empty()) {
+    EXPECT_EQ(std::string(triage_last_error_where()), c.where);
+  }
 
   triage_result* r = nullptr;
   EXPECT_EQ(triage_classify_json(c_engine(), c.json.data(), c.json.size(), &r),
@@ -107,7 +111,9 @@ void expect_pack_rejected(const std::string& pack, Errc code, const std::string&
   const auto e = Engine::from_json(pack, options);
   ASSERT_FALSE(e);
   EXPECT_EQ(e.error().code, code) << e.error().message;
-  if (!where.empty()) EXPECT_EQ(e.error().where, where);
+  if (!where.empty()) {
+    EXPECT_EQ(e.error().where, where);
+  }
   const bool default_limits = options.limits.max_rules == PackLimits{}.max_rules &&
                               options.limits.max_pack_bytes == PackLimits{}.max_pack_bytes &&
                               options.limits.max_keywords == PackLimits{}.max_keywords;
