@@ -17,6 +17,7 @@
 #include "stage2.hpp"
 #include "triage/fold.hpp"
 #include "triage/language.hpp"
+#include "triage/learned_classifier.hpp"
 #include "variants.hpp"
 
 namespace triage {
@@ -527,7 +528,16 @@ Result<Engine> Engine::from_json(std::string_view pack_json, const EngineOptions
 
 const Engine& Engine::builtin() {
   static const Engine engine = [] {
-    auto e = from_json(default_pack_json());
+    // The pack and the model it names are both compiled in.
+    auto e = [&]() -> Result<Engine> {
+      auto pack = parse_pack(default_pack_json());
+      if (!pack) return pack.error();
+      auto opts = with_pack_model(*pack, {}, [](const std::string&) -> Result<std::string> {
+        return std::string(default_model_json());
+      });
+      if (!opts) return opts.error();
+      return compile(*pack, *opts);
+    }();
     if (!e) {  // the built-in pack is tested on every build; reaching this is a packaging bug
       std::fprintf(stderr, "triage: built-in pack does not compile: %s\n",
                    e.error().message.c_str());
@@ -709,7 +719,9 @@ std::optional<std::uint16_t> Engine::decide(const Evaluation& ev, std::size_t di
       second = scores[v];
     }
   }
-  const double conf = best ? top / (positive + impl_->pack.settings.smoothing) : 0.0;
+  // Calibrated probabilities need no smoothing: they already say how sure they are.
+  const double smoothing = ev.calibrated(dimension) ? 0.0 : impl_->pack.settings.smoothing;
+  const double conf = best ? top / (positive + smoothing) : 0.0;
   if (confidence) *confidence = round3(conf);
   if (!best) return std::nullopt;
   // A tie, a close runner-up or too little evidence: say so rather than guess.

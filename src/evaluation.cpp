@@ -52,6 +52,7 @@ void Evaluation::reset(const Engine& engine, const Ticket& ticket) {
   urgency_ = -1;
   assisting_ = 0;
   confidence_.assign(cp.pack.dimensions.size(), 0.0);
+  calibrated_.assign(cp.pack.dimensions.size(), 0);
 }
 
 gsl::span<const double> Evaluation::scores(std::size_t dimension) const noexcept {
@@ -83,6 +84,26 @@ bool Evaluation::add_score(std::string_view dimension, std::string_view value, d
     }
   }
   return false;
+}
+
+void Evaluation::set_calibrated(std::string_view dimension) {
+  if (!engine_) return;
+  if (const auto d = engine_->dimension_index(dimension)) calibrated_[*d] = 1;
+}
+
+void Evaluation::set_calibrated(std::size_t dimension) noexcept {
+  if (dimension < calibrated_.size()) calibrated_[dimension] = 1;
+}
+
+void Evaluation::add_scores(std::size_t dimension, gsl::span<const double> weights) {
+  if (dimension >= dimension_closed_.size() || dimension_closed_[dimension]) return;
+  const std::size_t n = scores(dimension).size();
+  for (std::size_t v = 0; v < n && v < weights.size(); ++v) {
+    if (weights[v] > 0) {
+      add_score(static_cast<std::uint16_t>(dimension), static_cast<std::uint16_t>(v), weights[v],
+                -1, current_source_);
+    }
+  }
 }
 
 bool Evaluation::has_score(std::string_view dimension) const {

@@ -1,6 +1,9 @@
 #include "triage/learned_classifier.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 #include <boost/json.hpp>
 
@@ -8,6 +11,7 @@
 #include "triage/engine.hpp"
 #include "triage/evaluation.hpp"
 #include "triage/fold.hpp"
+#include "triage/text_features.hpp"
 #include "triage/ticket.hpp"
 
 namespace triage {
@@ -65,59 +69,243 @@ std::vector<std::uint32_t> text_features(std::string_view text, int hash_bits) {
   return out;
 }
 
-LearnedModel LearnedModel::train(gsl::span<const LabelledTicket> tickets,
-                                 const std::vector<std::string>& dimensions, int hash_bits) {
-  LearnedModel m;
-  m.bits_ = hash_bits;
+namespace {
+
+// FNV-1a 64 over every training ticket's text and labels, in order.
+std::string fingerprint_of(gsl::span<const LabelledTicket> tickets) {
+  std::uint64_t h = 1469598103934665603ull;
+  auto eat = [&](std::string_view s) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0xFFu) * 1099511628211ull;  // a separator no UTF-8 text contains
+  };
   for (const auto& lt : tickets) {
-    const auto features = text_features(ticket_text(lt.ticket), hash_bits);
-    for (const auto& d : dimensions) {
+    eat(ticket_text(lt.ticket));
+    for (const auto& [k, v] : lt.expected) {
+      eat(k);
+      eat(v);
+    }
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::size_t value_index(std::vector<std::string>& values, const std::string& v) {
+  auto it = std::find(values.begin(), values.end(), v);
+  if (it != values.end()) return static_cast<std::size_t>(it - values.begin());
+  values.push_back(v);
+  return values.size() - 1;
+}
+
+}  // namespace
+
+// The model's internals, for training and the classifier (not part of the public header).
+class LearnedAccess {
+ public:
+  using Dim = LearnedModel::Dim;
+
+  static void train_naive_bayes(Dim& dim, gsl::span<const LabelledTicket> tickets,
+                                const std::string& d, int bits) {
+    dim.algorithm = Algorithm::naive_bayes;
+    for (const auto& lt : tickets) {
       auto want = lt.expected.find(d);
       if (want == lt.expected.end()) continue;
-      Dim& dim = m.dims_[d];
-      auto it = std::find(dim.values.begin(), dim.values.end(), want->second);
-      std::size_t v = static_cast<std::size_t>(it - dim.values.begin());
-      if (it == dim.values.end()) {
-        dim.values.push_back(want->second);
-        dim.docs.push_back(0);
-        dim.counts.emplace_back();
-        dim.totals.push_back(0);
+      const std::size_t v = value_index(dim.values, want->second);
+      if (dim.docs.size() <= v) {
+        dim.docs.resize(v + 1, 0);
+        dim.counts.resize(v + 1);
+        dim.totals.resize(v + 1, 0);
       }
       dim.docs[v] += 1;
-      for (auto f : features) {
+      for (auto f : text_features(ticket_text(lt.ticket), bits)) {
         dim.counts[v][f] += 1;
         dim.totals[v] += 1;
       }
     }
+  }
+
+  static void train_linear(Dim& dim, gsl::span<const LabelledTicket> tickets, const std::string& d,
+                           int bits, const LinearOptions& options) {
+    dim.algorithm = Algorithm::linear;
+    std::vector<std::vector<std::uint32_t>> docs;
+    std::vector<std::uint32_t> labels;
+    for (const auto& lt : tickets) {
+      auto want = lt.expected.find(d);
+      if (want == lt.expected.end()) continue;
+      labels.push_back(static_cast<std::uint32_t>(value_index(dim.values, want->second)));
+      docs.emplace_back();
+      linear_features(lt.ticket, bits, docs.back());
+    }
+    dim.linear = LinearModel::train(docs, labels, dim.values.size(), bits, options);
+  }
+
+  static void naive_bayes_probs(const Dim& d, int bits, std::string_view text,
+                                std::vector<double>& out) {
+    const auto features = text_features(text, bits);
+    double n = 0;
+    for (double c : d.docs) n += c;
+    const double vocab = static_cast<double>(1u << bits);
+    constexpr double alpha = 0.1;  // additive smoothing over the hashed feature space
+    out.assign(d.values.size(), 0.0);
+    for (std::size_t v = 0; v < d.values.size(); ++v) {
+      double lp = std::log((d.docs[v] + 1) / (n + static_cast<double>(d.values.size())));
+      for (auto f : features) {
+        auto c = d.counts[v].find(f);
+        const double count = c == d.counts[v].end() ? 0.0 : c->second;
+        lp += std::log((count + alpha) / (d.totals[v] + alpha * vocab));
+      }
+      out[v] = lp;
+    }
+    const double mx = *std::max_element(out.begin(), out.end());
+    double z = 0;
+    for (double& l : out) z += (l = std::exp(l - mx));
+    for (double& l : out) l /= z;
+  }
+
+  // Probabilities of a dimension's values for a ticket; `features` holds the ticket's linear
+  // features when the dimension is linear.
+  static void probs(const LearnedModel& m, const Dim& d, const Ticket& t,
+                    gsl::span<const std::uint32_t> features, std::vector<double>& out) {
+    if (d.algorithm == Algorithm::linear) {
+      out.resize(d.values.size());
+      d.linear.predict(features, out);
+    } else {
+      naive_bayes_probs(d, m.bits_, ticket_text(t), out);
+    }
+  }
+
+  static const std::map<std::string, Dim, std::less<>>& dims(const LearnedModel& m) {
+    return m.dims_;
+  }
+  static int linear_bits(const LearnedModel& m) { return m.linear_bits_; }
+};
+
+std::string_view to_string(Algorithm a) noexcept {
+  switch (a) {
+    case Algorithm::naive_bayes:
+      return "naive_bayes";
+    case Algorithm::linear:
+      return "linear";
+    case Algorithm::automatic:
+      return "auto";
+  }
+  return "naive_bayes";
+}
+
+std::optional<Algorithm> parse_algorithm(std::string_view s) noexcept {
+  if (s == "nb" || s == "naive_bayes") return Algorithm::naive_bayes;
+  if (s == "linear") return Algorithm::linear;
+  if (s == "auto") return Algorithm::automatic;
+  return std::nullopt;
+}
+
+LearnedModel LearnedModel::train(gsl::span<const LabelledTicket> tickets,
+                                 const std::vector<std::string>& dimensions, int hash_bits) {
+  TrainOptions o;
+  o.hash_bits = hash_bits;
+  return train(tickets, dimensions, o);
+}
+
+LearnedModel LearnedModel::train(gsl::span<const LabelledTicket> tickets,
+                                 const std::vector<std::string>& dimensions,
+                                 const TrainOptions& options, std::vector<TrainChoice>* choices) {
+  LearnedModel m;
+  m.bits_ = options.hash_bits;
+  m.linear_bits_ = options.linear_hash_bits;
+  m.fingerprint_ = fingerprint_of(tickets);
+  m.trained_on_ = tickets.size();
+
+  // For `auto`: accuracy of each algorithm on held-out folds, per dimension (uncalibrated
+  // fold models: the temperature never changes which value wins).
+  std::map<std::string, std::pair<double, double>> cv;  // dimension → (nb, linear)
+  if (options.algorithm == Algorithm::automatic) {
+    const int k = std::max(2, options.auto_folds);
+    std::map<std::string, std::pair<std::size_t, std::size_t>> right;
+    std::map<std::string, std::size_t> scored;
+    LinearOptions fold_linear = options.linear;
+    fold_linear.calibration_folds = 0;
+    std::vector<double> p;
+    std::vector<std::uint32_t> features;
+    for (int f = 0; f < k; ++f) {
+      std::vector<LabelledTicket> train_set, test_set;
+      for (std::size_t i = 0; i < tickets.size(); ++i) {
+        (static_cast<int>(i % static_cast<std::size_t>(k)) == f ? test_set : train_set)
+            .push_back(tickets[i]);
+      }
+      for (const auto& d : dimensions) {
+        Dim nb, lin;
+        LearnedAccess::train_naive_bayes(nb, train_set, d, options.hash_bits);
+        LearnedAccess::train_linear(lin, train_set, d, options.linear_hash_bits, fold_linear);
+        for (const auto& lt : test_set) {
+          auto want = lt.expected.find(d);
+          if (want == lt.expected.end()) continue;
+          ++scored[d];
+          auto best = [&](const Dim& dim) {
+            LearnedAccess::probs(m, dim, lt.ticket, features, p);
+            if (p.empty()) return std::string();
+            return dim
+                .values[static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin())];
+          };
+          if (best(nb) == want->second) ++right[d].first;
+          linear_features(lt.ticket, options.linear_hash_bits, features);
+          if (best(lin) == want->second) ++right[d].second;
+        }
+      }
+    }
+    for (const auto& [d, n] : scored) {
+      cv[d] = {static_cast<double>(right[d].first) / static_cast<double>(n),
+               static_cast<double>(right[d].second) / static_cast<double>(n)};
+    }
+  }
+
+  for (const auto& d : dimensions) {
+    Algorithm a = options.algorithm;
+    if (a == Algorithm::automatic) {
+      auto it = cv.find(d);
+      // Ties go to naive Bayes: it trains faster and its model is smaller.
+      a = it != cv.end() && it->second.second > it->second.first ? Algorithm::linear
+                                                                 : Algorithm::naive_bayes;
+    }
+    Dim dim;
+    if (a == Algorithm::linear) {
+      LearnedAccess::train_linear(dim, tickets, d, options.linear_hash_bits, options.linear);
+    } else {
+      LearnedAccess::train_naive_bayes(dim, tickets, d, options.hash_bits);
+    }
+    if (dim.values.empty()) continue;
+    if (choices) {
+      TrainChoice c;
+      c.dimension = d;
+      c.chosen = a;
+      for (const auto& lt : tickets) c.tickets += lt.expected.count(d);
+      if (auto it = cv.find(d); it != cv.end()) {
+        c.naive_bayes_accuracy = it->second.first;
+        c.linear_accuracy = it->second.second;
+      }
+      choices->push_back(std::move(c));
+    }
+    m.dims_.emplace(d, std::move(dim));
   }
   return m;
 }
 
 std::vector<std::pair<std::string, double>> LearnedModel::predict(std::string_view dimension,
                                                                   std::string_view text) const {
+  Ticket t;
+  t.text = std::string(text);
+  return predict(dimension, t);
+}
+
+std::vector<std::pair<std::string, double>> LearnedModel::predict(std::string_view dimension,
+                                                                  const Ticket& ticket) const {
   std::vector<std::pair<std::string, double>> out;
   auto it = dims_.find(dimension);
   if (it == dims_.end() || it->second.values.empty()) return out;
-  const Dim& d = it->second;
-  const auto features = text_features(text, bits_);
-  double n = 0;
-  for (double c : d.docs) n += c;
-  const double vocab = static_cast<double>(1u << bits_);
-  constexpr double alpha = 0.1;  // additive smoothing over the hashed feature space
-  std::vector<double> logp(d.values.size());
-  for (std::size_t v = 0; v < d.values.size(); ++v) {
-    double lp = std::log((d.docs[v] + 1) / (n + static_cast<double>(d.values.size())));
-    for (auto f : features) {
-      auto c = d.counts[v].find(f);
-      const double count = c == d.counts[v].end() ? 0.0 : c->second;
-      lp += std::log((count + alpha) / (d.totals[v] + alpha * vocab));
-    }
-    logp[v] = lp;
-  }
-  const double mx = *std::max_element(logp.begin(), logp.end());
-  double z = 0;
-  for (double& l : logp) z += (l = std::exp(l - mx));
-  for (std::size_t v = 0; v < d.values.size(); ++v) out.emplace_back(d.values[v], logp[v] / z);
+  std::vector<std::uint32_t> features;
+  if (it->second.algorithm == Algorithm::linear) linear_features(ticket, linear_bits_, features);
+  std::vector<double> p;
+  LearnedAccess::probs(*this, it->second, ticket, features, p);
+  for (std::size_t v = 0; v < p.size(); ++v) out.emplace_back(it->second.values[v], p[v]);
   return out;
 }
 
@@ -127,26 +315,133 @@ std::vector<std::string> LearnedModel::dimensions() const {
   return out;
 }
 
+const std::vector<std::string>* LearnedModel::values(std::string_view dimension) const {
+  auto it = dims_.find(dimension);
+  return it == dims_.end() ? nullptr : &it->second.values;
+}
+
+std::optional<Algorithm> LearnedModel::algorithm(std::string_view dimension) const {
+  auto it = dims_.find(dimension);
+  if (it == dims_.end()) return std::nullopt;
+  return it->second.algorithm;
+}
+
+std::optional<Error> LearnedModel::check_against(const Pack& pack, const std::string& where) const {
+  for (const auto& [name, d] : dims_) {
+    auto dim = std::find_if(pack.dimensions.begin(), pack.dimensions.end(),
+                            [&](const Dimension& x) { return x.id == name; });
+    if (dim == pack.dimensions.end()) {
+      return make_error(Errc::pack_unknown_reference, where,
+                        "the model was trained for a dimension \"" + name +
+                            "\" that the pack does not declare: it belongs to another pack");
+    }
+    for (const auto& v : d.values) {
+      if (std::none_of(dim->values.begin(), dim->values.end(),
+                       [&](const auto& dv) { return dv.id == v; })) {
+        return make_error(Errc::pack_unknown_reference, where,
+                          "the model's dimension \"" + name + "\" has a value \"" + v +
+                              "\" that the pack does not declare: it belongs to another pack");
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+void LearnedModel::align(const Pack& pack) {
+  for (auto& [name, d] : dims_) {
+    if (d.algorithm != Algorithm::linear) continue;
+    const auto dim = std::find_if(pack.dimensions.begin(), pack.dimensions.end(),
+                                  [&](const Dimension& x) { return x.id == name; });
+    if (dim == pack.dimensions.end()) continue;
+    std::vector<std::int32_t> order;
+    std::vector<std::string> values;
+    for (const auto& pv : dim->values) {
+      auto it = std::find(d.values.begin(), d.values.end(), pv.id);
+      order.push_back(it == d.values.end() ? -1 : static_cast<std::int32_t>(it - d.values.begin()));
+      values.push_back(pv.id);
+    }
+    d.linear.reorder(order);
+    d.values = std::move(values);
+    d.pack_dimension = static_cast<std::int32_t>(dim - pack.dimensions.begin());
+  }
+}
+
 std::string LearnedModel::to_json() const {
   boost::json::object dims;
   for (const auto& [name, d] : dims_) {
-    boost::json::array values;
-    for (std::size_t v = 0; v < d.values.size(); ++v) {
-      boost::json::object counts;
-      for (const auto& [f, c] : d.counts[v]) counts[std::to_string(f)] = c;
-      values.push_back({{"value", d.values[v]},
-                        {"docs", d.docs[v]},
-                        {"total", d.totals[v]},
-                        {"counts", std::move(counts)}});
+    boost::json::object o;
+    o["algorithm"] = to_string(d.algorithm);
+    if (d.algorithm == Algorithm::linear) {
+      boost::json::array values;
+      for (const auto& v : d.values) values.emplace_back(v);
+      o["values"] = std::move(values);
+      o["linear"] = d.linear.to_json();
+    } else {
+      boost::json::array values;
+      for (std::size_t v = 0; v < d.values.size(); ++v) {
+        boost::json::object counts;
+        for (const auto& [f, c] : d.counts[v]) counts[std::to_string(f)] = c;
+        values.push_back({{"value", d.values[v]},
+                          {"docs", d.docs[v]},
+                          {"total", d.totals[v]},
+                          {"counts", std::move(counts)}});
+      }
+      o["values"] = std::move(values);
     }
-    dims[name] = std::move(values);
+    dims[name] = std::move(o);
   }
   return boost::json::serialize(
-      boost::json::object{{"kind", "naive_bayes"},
-                          {"features", "folded han unigrams+bigrams, latin words"},
+      boost::json::object{{"kind", "triage_model"},
+                          {"version", 2},
+                          {"features",
+                           {{"naive_bayes", "folded han unigrams+bigrams, latin words"},
+                            {"linear", linear_feature_set}}},
                           {"hash_bits", bits_},
+                          {"linear_hash_bits", linear_bits_},
+                          {"trained_on", trained_on_},
+                          {"fingerprint", fingerprint_},
                           {"dimensions", std::move(dims)}});
 }
+
+namespace {
+Result<LearnedAccess::Dim> naive_bayes_from_json(const boost::json::value& vals,
+                                                 const std::string& where) {
+  auto bad = [&](std::string_view what) { return make_error(Errc::pack_invalid, where, what); };
+  if (!vals.is_array()) return bad("an array of values is required");
+  LearnedAccess::Dim d;
+  for (const auto& v : vals.get_array()) {
+    if (!v.is_object() || !v.get_object().contains("value") || !v.at("value").is_string() ||
+        !v.get_object().contains("counts") || !v.at("counts").is_object() ||
+        !v.get_object().contains("docs") || !v.at("docs").is_number() ||
+        !v.get_object().contains("total") || !v.at("total").is_number()) {
+      return bad("each value needs value, docs, total and counts");
+    }
+    d.values.emplace_back(v.at("value").get_string());
+    d.docs.push_back(v.at("docs").to_number<double>());
+    d.totals.push_back(v.at("total").to_number<double>());
+    std::map<std::uint32_t, double> counts;
+    for (const auto& [f, c] : v.at("counts").get_object()) {
+      char* end = nullptr;
+      const std::string key(f);
+      const unsigned long id = std::strtoul(key.c_str(), &end, 10);
+      if (key.empty() || *end || !c.is_number()) return bad("counts map feature ids to numbers");
+      counts[static_cast<std::uint32_t>(id)] = c.to_number<double>();
+    }
+    d.counts.push_back(std::move(counts));
+  }
+  return d;
+}
+
+Result<int> bits_at(const boost::json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end() || !it->value().is_int64() || it->value().get_int64() < 8 ||
+      it->value().get_int64() > 24) {
+    return make_error(Errc::pack_invalid, "/" + std::string(key),
+                      "an integer from 8 to 24 is required");
+  }
+  return static_cast<int>(it->value().get_int64());
+}
+}  // namespace
 
 Result<LearnedModel> LearnedModel::from_json(std::string_view json) {
   auto doc = parse_json(json, "model");
@@ -156,37 +451,61 @@ Result<LearnedModel> LearnedModel::from_json(std::string_view json) {
   };
   if (!doc->is_object()) return bad("", "a model must be a JSON object");
   const auto& o = doc->get_object();
-  if (!o.contains("kind") || o.at("kind") != "naive_bayes") {
-    return bad("/kind", "unknown model kind; expected naive_bayes");
+  const auto kind = o.contains("kind") && o.at("kind").is_string()
+                        ? std::string_view(o.at("kind").get_string())
+                        : std::string_view();
+  if (kind != "naive_bayes" && kind != "triage_model") {
+    return bad("/kind", "unknown model kind; expected triage_model (or naive_bayes, version 1)");
   }
   LearnedModel m;
-  if (!o.contains("hash_bits") || !o.at("hash_bits").is_int64() ||
-      o.at("hash_bits").get_int64() < 8 || o.at("hash_bits").get_int64() > 24) {
-    return bad("/hash_bits", "an integer from 8 to 24 is required");
-  }
-  m.bits_ = static_cast<int>(o.at("hash_bits").get_int64());
+  TRIAGE_TRY(m.bits_, bits_at(o, "hash_bits"));
   if (!o.contains("dimensions") || !o.at("dimensions").is_object()) {
     return bad("/dimensions", "an object is required");
   }
-  for (const auto& [name, vals] : o.at("dimensions").get_object()) {
-    const std::string where = "/dimensions/" + std::string(name);
-    if (!vals.is_array()) return bad(where, "an array of values is required");
-    Dim d;
-    for (const auto& v : vals.get_array()) {
-      if (!v.is_object() || !v.get_object().contains("value") || !v.at("value").is_string() ||
-          !v.get_object().contains("counts") || !v.at("counts").is_object()) {
-        return bad(where, "each value needs value, docs, total and counts");
-      }
-      d.values.emplace_back(v.at("value").get_string());
-      d.docs.push_back(v.at("docs").to_number<double>());
-      d.totals.push_back(v.at("total").to_number<double>());
-      std::map<std::uint32_t, double> counts;
-      for (const auto& [f, c] : v.at("counts").get_object()) {
-        counts[static_cast<std::uint32_t>(std::stoul(std::string(f)))] = c.to_number<double>();
-      }
-      d.counts.push_back(std::move(counts));
+  if (kind == "naive_bayes") {  // version 1: naive Bayes only
+    for (const auto& [name, vals] : o.at("dimensions").get_object()) {
+      Dim d;
+      TRIAGE_TRY(d, naive_bayes_from_json(vals, "/dimensions/" + std::string(name)));
+      m.dims_.emplace(std::string(name), std::move(d));
     }
-    m.dims_.emplace(std::string(name), std::move(d));
+    return m;
+  }
+  TRIAGE_TRY(m.linear_bits_, bits_at(o, "linear_hash_bits"));
+  if (o.contains("fingerprint") && o.at("fingerprint").is_string()) {
+    m.fingerprint_ = std::string(o.at("fingerprint").get_string());
+  }
+  if (o.contains("trained_on") && o.at("trained_on").is_int64()) {
+    m.trained_on_ =
+        static_cast<std::size_t>(std::max<std::int64_t>(0, o.at("trained_on").get_int64()));
+  }
+  for (const auto& [name, dv] : o.at("dimensions").get_object()) {
+    const std::string where = "/dimensions/" + std::string(name);
+    if (!dv.is_object()) return bad(where, "an object is required");
+    const auto& d = dv.get_object();
+    const auto algo = d.contains("algorithm") && d.at("algorithm").is_string()
+                          ? parse_algorithm(d.at("algorithm").get_string())
+                          : std::nullopt;
+    if (!algo || *algo == Algorithm::automatic) {
+      return bad(where + "/algorithm", "naive_bayes or linear is required");
+    }
+    if (!d.contains("values")) return bad(where + "/values", "an array is required");
+    Dim dim;
+    if (*algo == Algorithm::naive_bayes) {
+      TRIAGE_TRY(dim, naive_bayes_from_json(d.at("values"), where + "/values"));
+    } else {
+      dim.algorithm = Algorithm::linear;
+      if (!d.at("values").is_array()) return bad(where + "/values", "an array is required");
+      for (const auto& v : d.at("values").get_array()) {
+        if (!v.is_string()) return bad(where + "/values", "value ids are strings");
+        dim.values.emplace_back(v.get_string());
+      }
+      if (!d.contains("linear") || !d.at("linear").is_object()) {
+        return bad(where + "/linear", "an object is required");
+      }
+      TRIAGE_TRY(dim.linear, LinearModel::from_json(d.at("linear").get_object(), dim.values.size(),
+                                                    m.linear_bits_, where + "/linear"));
+    }
+    m.dims_.emplace(std::string(name), std::move(dim));
   }
   return m;
 }
@@ -194,22 +513,50 @@ Result<LearnedModel> LearnedModel::from_json(std::string_view json) {
 namespace {
 class Learned final : public Classifier {
  public:
-  Learned(LearnedModel m, CombinePolicy p, double w)
-      : model_(std::move(m)), policy_(p), weight_(w) {}
+  Learned(LearnedModel m, CombinePolicy p, double w, double min_probability)
+      : model_(std::move(m)), policy_(p), weight_(w), min_probability_(min_probability) {
+    for (const auto& [name, d] : LearnedAccess::dims(model_)) {
+      if (d.algorithm == Algorithm::linear) any_linear_ = true;
+    }
+  }
   std::string_view name() const noexcept override { return "learned"; }
   void classify(const Ticket& ticket, Evaluation& ev) const override {
-    const std::string text = ticket_text(ticket);
-    for (const auto& dim : model_.dimensions()) {
-      const auto probs = model_.predict(dim, text);
-      if (probs.empty()) continue;
-      if (policy_ == CombinePolicy::rules_first) {
-        // Only where the rules said nothing at all.
-        if (ev.has_score(dim)) continue;
-        auto best = std::max_element(probs.begin(), probs.end(),
-                                     [](auto& a, auto& b) { return a.second < b.second; });
-        ev.add_score(dim, best->first, weight_ * best->second);
+    // Scratch per thread: a warm linear dimension allocates nothing.
+    thread_local std::vector<std::uint32_t> features;
+    thread_local std::vector<double> probs;
+    if (any_linear_) {
+      linear_features(ticket, LearnedAccess::linear_bits(model_), features);
+      // Nothing to read (an empty text): the model has only its priors, and says nothing.
+      if (features.empty()) return;
+    }
+    for (const auto& [dim, d] : LearnedAccess::dims(model_)) {
+      if (d.values.empty()) continue;
+      // rules_first: the model speaks only where the rules said nothing at all.
+      if (policy_ == CombinePolicy::rules_first && ev.has_score(dim)) continue;
+      LearnedAccess::probs(model_, d, ticket, features, probs);
+      if (*std::max_element(probs.begin(), probs.end()) < min_probability_) continue;
+      if (d.pack_dimension >= 0) {
+        // Aligned to the engine's pack: every value by index, the whole distribution.
+        for (double& p : probs) p *= weight_;
+        const auto at = static_cast<std::size_t>(d.pack_dimension);
+        ev.add_scores(at, probs);
+        if (policy_ == CombinePolicy::rules_first) ev.set_calibrated(at);
+        continue;
+      }
+      if (policy_ == CombinePolicy::rules_first && d.algorithm == Algorithm::linear) {
+        // The whole calibrated distribution: the confidence is the top probability.
+        for (std::size_t v = 0; v < probs.size(); ++v) {
+          ev.add_score(dim, d.values[v], weight_ * probs[v]);
+        }
+        ev.set_calibrated(dim);
+      } else if (policy_ == CombinePolicy::rules_first) {
+        const auto best =
+            static_cast<std::size_t>(std::max_element(probs.begin(), probs.end()) - probs.begin());
+        ev.add_score(dim, d.values[best], weight_ * probs[best]);
       } else {
-        for (const auto& [value, p] : probs) ev.add_score(dim, value, weight_ * p);
+        for (std::size_t v = 0; v < probs.size(); ++v) {
+          ev.add_score(dim, d.values[v], weight_ * probs[v]);
+        }
       }
     }
   }
@@ -218,12 +565,14 @@ class Learned final : public Classifier {
   LearnedModel model_;
   CombinePolicy policy_;
   double weight_;
+  double min_probability_;
+  bool any_linear_ = false;
 };
 }  // namespace
 
 std::shared_ptr<const Classifier> make_learned_classifier(LearnedModel model, CombinePolicy policy,
-                                                          double weight) {
-  return std::make_shared<Learned>(std::move(model), policy, weight);
+                                                          double weight, double min_probability) {
+  return std::make_shared<Learned>(std::move(model), policy, weight, min_probability);
 }
 
 Result<EngineOptions> with_pack_model(
@@ -238,15 +587,21 @@ Result<EngineOptions> with_pack_model(
     e.message = pack.model->file + ": " + e.message;
     return e;
   }
+  if (auto wrong = model->check_against(pack, "/model/file")) {
+    wrong->message = pack.model->file + ": " + wrong->message;
+    return *wrong;
+  }
+  model->align(pack);
   base.classifiers.push_back(make_learned_classifier(
       std::move(*model),
       pack.model->policy == "blend" ? CombinePolicy::blend : CombinePolicy::rules_first,
-      pack.model->weight));
+      pack.model->weight, pack.model->min_probability));
   return base;
 }
 
 CrossValidation cross_validate(const Pack& pack, gsl::span<const LabelledTicket> tickets,
-                               CombinePolicy policy, int folds) {
+                               CombinePolicy policy, int folds, const TrainOptions& training,
+                               double weight) {
   CrossValidation cv;
   cv.folds = std::max(2, folds);
   std::vector<std::string> dims;
@@ -271,10 +626,11 @@ CrossValidation cross_validate(const Pack& pack, gsl::span<const LabelledTicket>
       (static_cast<int>(i % static_cast<std::size_t>(cv.folds)) == k ? test : train)
           .push_back(tickets[i]);
     }
-    const LearnedModel model = LearnedModel::train(train, dims);
+    const LearnedModel model = LearnedModel::train(train, dims, training);
     EngineOptions model_opts, combined_opts;
-    model_opts.classifiers.push_back(make_learned_classifier(model, CombinePolicy::blend));
-    combined_opts.classifiers.push_back(make_learned_classifier(model, policy));
+    model_opts.classifiers.push_back(
+        make_learned_classifier(model, CombinePolicy::rules_first, weight));
+    combined_opts.classifiers.push_back(make_learned_classifier(model, policy, weight));
     tally(evaluate_pack(*Engine::compile(no_rules, model_opts), test), &CrossValidation::Row::model,
           false);
     tally(evaluate_pack(*Engine::compile(pack, combined_opts), test),

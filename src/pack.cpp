@@ -1561,8 +1561,9 @@ Result<Pack> read_pack(const json::value& doc, const PackLimits& limits) {
     const json::object* m;
     TRIAGE_TRY(m, object_at(mo->value(), "/model"));
     for (const auto& kv : *m) {
-      if (kv.key() != "file" && kv.key() != "policy" && kv.key() != "weight") {
-        return unknown_key("/model", kv.key(), "file, policy, weight");
+      if (kv.key() != "file" && kv.key() != "policy" && kv.key() != "weight" &&
+          kv.key() != "min_probability") {
+        return unknown_key("/model", kv.key(), "file, policy, weight, min_probability");
       }
     }
     ModelRef ref;
@@ -1575,6 +1576,10 @@ Result<Pack> read_pack(const json::value& doc, const PackLimits& limits) {
                      "unknown policy \"" + ref.policy + "\"; expected rules_first|blend");
     }
     TRIAGE_TRY(ref.weight, opt_number(*m, "weight", "/model", 2.0));
+    TRIAGE_TRY(ref.min_probability, opt_number(*m, "min_probability", "/model", 0.0));
+    if (ref.min_probability < 0 || ref.min_probability > 1) {
+      return invalid("/model/min_probability", "a probability from 0 to 1 is required");
+    }
     p.model = std::move(ref);
   }
   if (auto i = o.find("i18n"); i != o.end()) {

@@ -37,7 +37,8 @@ TEST(Pack, TheDefaultPackIsCompiledIn) {
   EXPECT_EQ(p->name, "default");
   std::vector<std::string> dims;
   for (const auto& d : p->dimensions) dims.push_back(d.id);
-  EXPECT_EQ(dims, (std::vector<std::string>{"problem_type", "request_kind", "scenario", "demand"}));
+  EXPECT_EQ(dims, (std::vector<std::string>{"problem_type", "request_kind", "scenario", "demand",
+                                            "emotion"}));
   EXPECT_EQ(default_pack_json(), test::read_file(TRIAGE_SOURCE_DIR "/packs/default/pack.json"));
 }
 

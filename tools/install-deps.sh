@@ -6,7 +6,7 @@ pkgs=(
   build-essential cmake ninja-build pkg-config git
   libboost-json1.81-dev libboost-graph1.81-dev libboost-date-time1.81-dev
   libmsgsl-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libre2-dev libopencc-dev opencc libutf8proc-dev libcli11-dev libfmt-dev
+  libre2-dev libopencc-dev opencc libutf8proc-dev libcli11-dev libfmt-dev liblinear-dev
   python3 python3-venv python3-dask python3-distributed python3-pandas abigail-tools graphviz
   clang libclang-rt-14-dev  # the fuzz preset: clang with libFuzzer and its sanitizer runtimes
 )

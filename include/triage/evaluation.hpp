@@ -75,6 +75,17 @@ class Evaluation {
   bool add_score(std::string_view dimension, std::string_view value, double weight);
   void add_score(std::uint16_t dimension, std::uint16_t value, double weight, std::int32_t rule,
                  std::uint16_t source);
+  /// Says that the dimension's scores are the calibrated probabilities of one classifier, each
+  /// times the same weight: its confidence is then the top probability itself (no smoothing), so
+  /// that `min_confidence` means for the model what it means for the rules.
+  void set_calibrated(std::string_view dimension);
+  void set_calibrated(std::size_t dimension) noexcept;
+  /// One score per value of a dimension, in the pack's value order, on behalf of the classifier
+  /// being run (a model aligned to the pack: no look-up by name).
+  void add_scores(std::size_t dimension, gsl::span<const double> weights);
+  bool calibrated(std::size_t dimension) const noexcept {
+    return dimension < calibrated_.size() && calibrated_[dimension];
+  }
 
  private:
   friend class Engine;
@@ -109,6 +120,7 @@ class Evaluation {
   std::int32_t urgency_ = -1;
   std::size_t assisting_ = 0;
   std::vector<double> confidence_;
+  std::vector<std::uint8_t> calibrated_;
 };
 
 }  // namespace v1

@@ -234,6 +234,9 @@ struct ModelRef {
   std::string file;
   std::string policy = "rules_first";  ///< rules_first | blend
   double weight = 2.0;
+  /// The model speaks on a dimension only when its top probability reaches this: a weak opinion
+  /// must not unsettle what the rules (or a fallback) decide.
+  double min_probability = 0.0;
 };
 
 struct PackSettings {
@@ -270,6 +273,8 @@ Result<Pack> pack_from_json(const boost::json::value& doc, const PackLimits& lim
 
 /// The default pack's JSON text, as compiled into the library.
 std::string_view default_pack_json() noexcept;
+/// The learned model the default pack names (`packs/default/model.json`), compiled in too.
+std::string_view default_model_json() noexcept;
 
 }  // namespace v1
 }  // namespace triage

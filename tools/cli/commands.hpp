@@ -52,6 +52,7 @@ struct EvalArgs {
   bool cross_validate = false;         // rules alone, model alone, combined, by k folds
   int folds = 5;
   std::string policy = "rules_first";
+  std::string algorithm = "nb";  // the model --cross-validate trains
   std::string input = "-";
   std::string format = "table";
 };
@@ -67,6 +68,10 @@ struct TrainArgs {
   std::optional<std::string> pack;
   std::string input;
   std::string output;
+  std::string algorithm = "nb";           // nb | linear | auto
+  double c = 8.0;                         // linear: inverse regularisation strength
+  unsigned min_df = 1;                    // linear: features seen in fewer tickets are dropped
+  std::optional<std::string> map_labels;  // write a pack whose values are the mapped labels
 };
 int train(const TrainArgs& args);
 
@@ -76,7 +81,9 @@ struct LabelledFile {
   std::size_t failed = 0;
 };
 std::optional<LabelledFile> read_labelled(const std::string& path);
+/// Labels that name a value by its title (as `train --map-labels` writes them) become its id.
+void labels_by_title(const Pack& pack, std::vector<LabelledTicket>& tickets);
 int cross_validate_cmd(const Engine& engine, const std::vector<LabelledTicket>& tickets,
-                       const std::string& policy, int folds);
+                       const std::string& policy, int folds, const std::string& algorithm);
 
 }  // namespace triage::cli

@@ -18,10 +18,11 @@ int eval(const EvalArgs& args) {
   }
   auto read = read_labelled(args.input);
   if (!read) return kUsage;
+  labels_by_title(engine->pack(), read->tickets);
   const std::vector<LabelledTicket>& tickets = read->tickets;
   const std::size_t failed = read->failed;
   if (args.cross_validate) {
-    const int rc = cross_validate_cmd(*engine, tickets, args.policy, args.folds);
+    const int rc = cross_validate_cmd(*engine, tickets, args.policy, args.folds, args.algorithm);
     return rc == kOk && failed ? kSomeFailed : rc;
   }
   const EvalReport report = evaluate_pack(*engine, tickets);

@@ -70,15 +70,36 @@ int main(int argc, char** argv) {
   eval_cmd->add_option("--policy", ea.policy, "rules_first or blend (--cross-validate)")
       ->check(CLI::IsMember({"rules_first", "blend"}))
       ->capture_default_str();
+  eval_cmd->add_option("--algorithm", ea.algorithm, "nb, linear or auto (--cross-validate)")
+      ->check(CLI::IsMember({"nb", "naive_bayes", "linear", "auto"}))
+      ->capture_default_str();
 
   TrainArgs ta;
   auto* train_cmd = app.add_subcommand(
       "train",
-      "Train the learned classifier (naive Bayes over character n-grams and words) on "
-      "labelled tickets and write the model as JSON.");
+      "Train the learned classifier on labelled tickets and write the model as JSON:\n"
+      "naive Bayes (nb: fast, good on a few hundred tickets), linear (logistic regression,\n"
+      "calibrated; good on thousands) or auto (per dimension, by cross-validation).");
   train_cmd->add_option("--pack", ta.pack, "Pack whose dimensions to learn (default: built-in)");
   train_cmd->add_option("input", ta.input, "Labelled JSONL file")->required();
   train_cmd->add_option("-o,--output", ta.output, "Model file to write")->required();
+  train_cmd->add_option("--algorithm", ta.algorithm, "nb, linear or auto")
+      ->check(CLI::IsMember({"nb", "naive_bayes", "linear", "auto"}))
+      ->capture_default_str();
+  train_cmd->add_option("--c", ta.c, "linear: inverse regularisation strength")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  train_cmd
+      ->add_option("--min-df", ta.min_df,
+                   "linear: drop features seen in fewer training tickets (a smaller model)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  train_cmd
+      ->add_option("--map-labels", ta.map_labels,
+                   "Write a pack to this file whose dimensions are the labels found in the input "
+                   "(any strings, mapped to valid value ids; titles keep the originals) and that "
+                   "uses the model; train on it")
+      ->excludes("--pack");
 
   ValidateArgs va;
   auto* validate_cmd = app.add_subcommand(

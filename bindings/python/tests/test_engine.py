@@ -240,7 +240,8 @@ class BatchTest(unittest.TestCase):
 class TypedResultTest(unittest.TestCase):
     def test_classify_text(self):
         with ENGINE.classify_text("I was charged twice for the same order, please refund me") as r:
-            self.assertEqual(list(r.labels), ["problem_type", "request_kind", "scenario", "demand"])
+            self.assertEqual(list(r.labels),
+                             ["problem_type", "request_kind", "scenario", "demand", "emotion"])
             value, confidence = r.labels["scenario"]
             self.assertEqual(value, "payment_refund")
             self.assertTrue(0.3 < confidence <= 1.0)

@@ -540,3 +540,53 @@ class EngineHolder(_Handle):
             return "<triage.EngineHolder closed>"
         with self.current() as engine:
             return f"<triage.EngineHolder {engine.pack!r}>"
+
+
+def _cli(path=None):
+    """The `triage` command: `path`, else ``$TRIAGE_CLI``, else `triage` on PATH."""
+    import shutil
+
+    found = path or os.environ.get("TRIAGE_CLI") or shutil.which("triage")
+    if not found:
+        raise NotFoundError(Status.ERR_NOT_FOUND,
+                            "the triage command was not found: pass cli= or set $TRIAGE_CLI")
+    return found
+
+
+def train(labelled, output, pack=None, algorithm="nb", map_labels=None, c=None, cli=None):
+    """Trains the learned classifier, as ``triage train`` does (training is a development tool:
+    it runs the command rather than growing the C ABI).
+
+    labelled: a labelled JSONL file; output: the model file to write; pack: the pack whose
+    dimensions to learn (default: the built-in pack); algorithm: ``"nb"``, ``"linear"`` or
+    ``"auto"`` (per dimension, by cross-validation); map_labels: write a pack to this path whose
+    values are the labels found (any strings) and train on it; c: the linear model's inverse
+    regularisation strength. Returns what the command reported, one line per dimension trained.
+    Raises :class:`TriageError` with the command's message when it fails.
+    """
+    import subprocess
+
+    if algorithm not in ("nb", "naive_bayes", "linear", "auto"):
+        raise InvalidArgument(Status.ERR_INVALID_ARGUMENT,
+                              f"algorithm: expected nb, linear or auto, not {algorithm!r}")
+    cmd = [_cli(cli), "train", os.fspath(labelled), "-o", os.fspath(output),
+           "--algorithm", algorithm]
+    if pack is not None:
+        cmd += ["--pack", os.fspath(pack)]
+    if map_labels is not None:
+        cmd += ["--map-labels", os.fspath(map_labels)]
+    if c is not None:
+        cmd += ["--c", str(c)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        # The command names the error code in its message ("triage: line 3: field_type: …").
+        message = done.stderr.strip() or f"triage train exited {done.returncode}"
+        found = re.search(r": ([a-z_]+): ", message)
+        code = next((st for st in Status if found and st.name[4:].lower() == found.group(1)),
+                    Status.ERR_INVALID_ARGUMENT)
+        raise error_class(code)(code, message)
+    return [line[len("triage: "):] for line in done.stderr.splitlines()
+            if line.startswith("triage: ")]
+
+
+__all__ += ["train"]

@@ -1,0 +1,70 @@
+// A discriminative linear model for one dimension: L2-regularised logistic regression (LIBLINEAR)
+// over hashed features weighted by log term frequency and inverse document frequency, each
+// ticket's vector of unit length. Its probabilities are a softmax of the class scores divided by
+// a temperature fitted on held-out folds, so that a confidence of 0.9 is right about nine times
+// in ten.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+#include <gsl/span>
+
+#include "triage/error.hpp"
+
+namespace triage {
+inline namespace v1 {
+
+struct LinearOptions {
+  double c = 8.0;             ///< inverse regularisation strength
+  std::uint32_t min_df = 1;   ///< features in fewer training tickets are dropped
+  int calibration_folds = 3;  ///< folds whose held-out scores fit the temperature (0: none)
+  double epsilon = 0.1;       ///< LIBLINEAR's stopping tolerance (its default for this solver)
+};
+
+class LinearModel {
+ public:
+  /// `docs[i]` holds the hashed feature ids of ticket i (repeats are term frequencies) and
+  /// `labels[i]` its class, below `classes`.
+  static LinearModel train(gsl::span<const std::vector<std::uint32_t>> docs,
+                           gsl::span<const std::uint32_t> labels, std::size_t classes,
+                           int hash_bits, const LinearOptions& options = {});
+
+  /// Writes the probability of each class into `probs` (its size is `classes()`). Allocates
+  /// nothing once the calling thread has seen a ticket this long.
+  void predict(gsl::span<const std::uint32_t> features, gsl::span<double> probs) const;
+
+  /// Renumbers the classes: new class k is old class `order[k]`, or one never seen when -1.
+  void reorder(gsl::span<const std::int32_t> order);
+
+  std::size_t classes() const noexcept { return classes_; }
+  std::size_t features() const noexcept { return ids_.size(); }
+  double temperature() const noexcept { return temperature_; }
+
+  boost::json::object to_json() const;
+  /// `where` is the JSON pointer of the object, for errors.
+  static Result<LinearModel> from_json(const boost::json::object& o, std::size_t classes,
+                                       int hash_bits, const std::string& where);
+
+ private:
+  void build_table();
+  /// The row of a hashed id, or -1.
+  std::int64_t row(std::uint32_t id) const noexcept;
+  /// Class scores (before the temperature) into `scores`.
+  void scores(gsl::span<const std::uint32_t> features, gsl::span<double> out) const;
+
+  std::size_t classes_ = 0;
+  std::vector<std::uint32_t> ids_;  // hashed ids that have weights, ascending
+  std::vector<float> idf_;          // per row
+  std::vector<float> weights_;      // row-major: row × classes
+  std::vector<float> bias_;         // per class
+  // hashed id → row: open addressing, twice the rows, (id << 32 | row), kEmpty where free. Its
+  // size follows the features kept, not the hash space.
+  std::vector<std::uint64_t> table_;
+  double temperature_ = 1.0;
+};
+
+}  // namespace v1
+}  // namespace triage

@@ -1,0 +1,292 @@
+// The linear classifier: its features, training, calibration, the model file, the choice
+// between algorithms, models from another pack, and a warm prediction that allocates nothing.
+#include "triage/linear_model.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <new>
+#include <random>
+
+#include <boost/json.hpp>
+
+#include "triage/learned_classifier.hpp"
+#include "triage/text_features.hpp"
+#include "triage/triage.hpp"
+
+// Counts heap allocations while `g_counting` is set.
+namespace {
+std::atomic<bool> g_counting{false};
+std::atomic<long> g_allocations{0};
+}  // namespace
+void* operator new(std::size_t n) {
+  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1);
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1);
+  return std::malloc(n ? n : 1);
+}
+void* operator new[](std::size_t n) {
+  return operator new(n);
+}
+void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept {
+  return operator new(n, t);
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
+
+using namespace triage;
+
+namespace {
+
+std::vector<std::uint32_t> features(std::string_view text, int bits = 20) {
+  std::vector<std::uint32_t> out;
+  linear_features(text, bits, out);
+  return out;
+}
+
+LabelledTicket lt(const std::string& text, const std::string& value) {
+  LabelledTicket t;
+  t.ticket.text = text;
+  t.expected["problem_type"] = value;
+  return t;
+}
+
+// Ten ways each of saying two things, in three scripts.
+std::vector<LabelledTicket> corpus() {
+  const char* crash[] = {"APP闪退打不开", "the app crashes on start",
+                         "一打开就闪退",  "it crashed again",
+                         "閃退了好幾次",  "crashes every time I log in",
+                         "闪退，进不去",  "app crash after update",
+                         "又闪退了",      "crashing app"};
+  const char* refund[] = {"退款一直没到账",     "my refund never arrived", "退款还没收到",
+                          "where is my refund", "退款申請沒到帳",          "refund still pending",
+                          "退款进度卡住了",     "no refund yet",           "退款迟迟不到",
+                          "refund missing"};
+  std::vector<LabelledTicket> out;
+  for (auto t : crash) out.push_back(lt(t, "system_failure"));
+  for (auto t : refund) out.push_back(lt(t, "service_process"));
+  return out;
+}
+
+const char* kPack = R"({"schema":1,"name":"m","version":"1",
+  "dimensions":[{"id":"problem_type","values":["system_failure","service_process"]}]})";
+
+TrainOptions linear_options() {
+  TrainOptions o;
+  o.algorithm = Algorithm::linear;
+  return o;
+}
+
+}  // namespace
+
+TEST(LinearFeatures, FoldScriptWidthAndCase) {
+  EXPECT_EQ(features("閃退"), features("闪退"));
+  EXPECT_EQ(features("CRASH"), features("crash"));
+  EXPECT_EQ(features("ＡＰＰ"), features("app"));
+}
+
+TEST(LinearFeatures, CjkCharactersGiveUnigramsBigramsAndTrigrams) {
+  EXPECT_EQ(features("闪退了").size(), 6u);    // 3 + 2 + 1
+  EXPECT_EQ(features("闪退。了").size(), 4u);  // punctuation ends the run: 2 + 1, then 1
+}
+
+TEST(LinearFeatures, LatinWordsGiveTheWordItsBigramsAndCharacterNgrams) {
+  // "ab" → the word, and the 2-, 3-grams of "<ab>" (the 4-gram is the word itself): 1 + 3 + 2.
+  EXPECT_EQ(features("ab").size(), 6u);
+  // Two words add a word bigram; punctuation between them does not.
+  EXPECT_EQ(features("ab cd").size(), 13u);
+  EXPECT_EQ(features("ab, cd").size(), 12u);
+}
+
+TEST(LinearFeatures, CategoricalFieldsAreFeatures) {
+  Ticket a, b;
+  a.text = b.text = "hello";
+  b.channel = Channel::phone;
+  std::vector<std::uint32_t> fa, fb;
+  linear_features(a, 20, fa);
+  linear_features(b, 20, fb);
+  EXPECT_EQ(fb.size(), fa.size() + 1);
+}
+
+TEST(LinearModel, LearnsWhatTheLabelsSayAndGivesProbabilities) {
+  const auto model = LearnedModel::train(corpus(), {"problem_type"}, linear_options());
+  ASSERT_EQ(model.algorithm("problem_type"), Algorithm::linear);
+  for (const auto& [text, want] : {std::pair{"app keeps crashing", "system_failure"},
+                                   {"還是閃退", "system_failure"},
+                                   {"退款到现在都没到账", "service_process"},
+                                   {"the refund has not arrived", "service_process"}}) {
+    const auto p = model.predict("problem_type", text);
+    ASSERT_EQ(p.size(), 2u);
+    EXPECT_NEAR(p[0].second + p[1].second, 1.0, 1e-9);
+    const auto& best = p[0].second > p[1].second ? p[0] : p[1];
+    EXPECT_EQ(best.first, want) << text;
+  }
+}
+
+TEST(LinearModel, ATemperatureFittedOnHeldOutFoldsMakesConfidenceMatchAccuracy) {
+  // Two classes whose words overlap, and a fifth of the labels wrong: no model can be sure,
+  // and a calibrated one must say so. Confidence and accuracy are compared on fresh tickets.
+  std::mt19937 rng(7);
+  auto sample = [&](std::size_t n, std::vector<std::vector<std::uint32_t>>& docs,
+                    std::vector<std::uint32_t>& labels) {
+    std::uniform_int_distribution<int> word(0, 29);
+    std::bernoulli_distribution flip(0.2), half(0.5);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t y = half(rng) ? 1 : 0;
+      std::string text;
+      for (int k = 0; k < 6; ++k) {
+        const int w = word(rng) + (y ? 10 : 0);  // classes share words 10..29
+        text += "w" + std::to_string(w) + " ";
+      }
+      docs.emplace_back();
+      linear_features(text, 20, docs.back());
+      labels.push_back(flip(rng) ? 1 - y : y);
+    }
+  };
+  std::vector<std::vector<std::uint32_t>> train_docs, test_docs;
+  std::vector<std::uint32_t> train_y, test_y;
+  sample(3000, train_docs, train_y);
+  sample(3000, test_docs, test_y);
+  const auto m = LinearModel::train(train_docs, train_y, 2, 20);
+  EXPECT_NE(m.temperature(), 1.0);
+  double confidence = 0, right = 0;
+  std::vector<double> p(2);
+  for (std::size_t i = 0; i < test_docs.size(); ++i) {
+    m.predict(test_docs[i], p);
+    const std::uint32_t best = p[1] > p[0] ? 1 : 0;
+    confidence += p[best];
+    right += best == test_y[i];
+  }
+  const double n = static_cast<double>(test_docs.size());
+  EXPECT_NEAR(confidence / n, right / n, 0.03);
+}
+
+TEST(LinearModel, ClassesNeverSeenInTrainingGetNoProbability) {
+  std::vector<std::vector<std::uint32_t>> docs = {features("a b"), features("c d")};
+  std::vector<std::uint32_t> labels = {0, 2};
+  const auto m = LinearModel::train(docs, labels, 3, 20);
+  std::vector<double> p(3);
+  m.predict(features("a b"), p);
+  EXPECT_LT(p[1], 1e-6);
+  EXPECT_GT(p[0], p[2]);
+}
+
+TEST(LinearModel, TheModelFileRoundTripsAndRecordsHowItWasMade) {
+  const auto model = LearnedModel::train(corpus(), {"problem_type"}, linear_options());
+  const std::string text = model.to_json();
+  const auto doc = boost::json::parse(text).as_object();
+  EXPECT_EQ(doc.at("kind"), "triage_model");
+  EXPECT_EQ(doc.at("linear_hash_bits"), 20);
+  EXPECT_EQ(doc.at("trained_on"), 20);
+  EXPECT_EQ(doc.at("fingerprint").as_string().size(), 16u);
+  EXPECT_EQ(doc.at("features").at("linear").as_string(), linear_feature_set);
+  EXPECT_EQ(doc.at("dimensions").at("problem_type").at("algorithm"), "linear");
+  auto again = LearnedModel::from_json(text);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->fingerprint(), model.fingerprint());
+  for (const char* t : {"闪退", "refund", "something else entirely"}) {
+    const auto a = model.predict("problem_type", t), b = again->predict("problem_type", t);
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) EXPECT_DOUBLE_EQ(a[i].second, b[i].second);
+  }
+}
+
+TEST(LinearModel, ACorruptModelFileIsAnErrorThatNamesThePlace) {
+  auto doc = boost::json::parse(
+                 LearnedModel::train(corpus(), {"problem_type"}, linear_options()).to_json())
+                 .as_object();
+  auto& lin = doc["dimensions"].as_object()["problem_type"].as_object()["linear"].as_object();
+  auto broken = doc;
+  broken["dimensions"].as_object()["problem_type"].as_object()["linear"].as_object()["weights"] =
+      "not base64!";
+  auto e = LearnedModel::from_json(boost::json::serialize(broken));
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().code, Errc::pack_invalid);
+  EXPECT_EQ(e.error().where, "/dimensions/problem_type/linear/weights");
+  lin["temperature"] = -1;
+  e = LearnedModel::from_json(boost::json::serialize(doc));
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().where, "/dimensions/problem_type/linear/temperature");
+}
+
+TEST(LinearModel, AutoPicksTheAlgorithmThatCrossValidatesBetter) {
+  TrainOptions o;
+  o.algorithm = Algorithm::automatic;
+  std::vector<TrainChoice> choices;
+  const auto model = LearnedModel::train(corpus(), {"problem_type"}, o, &choices);
+  ASSERT_EQ(choices.size(), 1u);
+  const auto& c = choices[0];
+  EXPECT_EQ(c.tickets, 20u);
+  ASSERT_GE(c.naive_bayes_accuracy, 0);
+  ASSERT_GE(c.linear_accuracy, 0);
+  EXPECT_EQ(c.chosen, c.linear_accuracy > c.naive_bayes_accuracy ? Algorithm::linear
+                                                                 : Algorithm::naive_bayes);
+  EXPECT_EQ(model.algorithm("problem_type"), c.chosen);
+}
+
+TEST(LinearModel, AModelTrainedForAnotherPackIsRefused) {
+  const std::string model =
+      LearnedModel::train(corpus(), {"problem_type"}, linear_options()).to_json();
+  auto other = boost::json::parse(kPack).as_object();
+  other["dimensions"].as_array()[0].as_object()["values"] = {"system_failure", "external"};
+  other["model"] = {{"file", "m.json"}};
+  auto pack = pack_from_json(other);
+  ASSERT_TRUE(pack);
+  auto opts =
+      with_pack_model(*pack, {}, [&](const std::string&) -> Result<std::string> { return model; });
+  ASSERT_FALSE(opts);
+  EXPECT_EQ(opts.error().code, Errc::pack_unknown_reference);
+  EXPECT_NE(opts.error().message.find("service_process"), std::string::npos)
+      << opts.error().message;
+  EXPECT_NE(opts.error().message.find("m.json"), std::string::npos);
+}
+
+TEST(LinearModel, ModelsOfTheFirstFormatStillLoad) {
+  const char* v1 = R"({"kind":"naive_bayes","hash_bits":18,"dimensions":{"problem_type":[
+      {"value":"system_failure","docs":1,"total":1,"counts":{"5":1}}]}})";
+  auto m = LearnedModel::from_json(v1);
+  ASSERT_TRUE(m) << m.error().message;
+  EXPECT_EQ(m->algorithm("problem_type"), Algorithm::naive_bayes);
+}
+
+TEST(LinearModel, AWarmClassificationAllocatesNothing) {
+  auto pack = parse_pack(kPack);
+  ASSERT_TRUE(pack);
+  EngineOptions opts;
+  opts.classifiers.push_back(make_learned_classifier(
+      LearnedModel::train(corpus(), {"problem_type"}, linear_options()), CombinePolicy::blend));
+  const auto engine = Engine::compile(*pack, opts);
+  ASSERT_TRUE(engine);
+  Ticket t;
+  t.text = "APP一直闪退，the app crashes on start";
+  Evaluation ev;
+  engine->evaluate(t, ev);  // warm up: buffers grow to this ticket's size
+  g_allocations = 0;
+  g_counting = true;
+  for (int i = 0; i < 100; ++i) engine->evaluate(t, ev);
+  g_counting = false;
+  EXPECT_EQ(g_allocations.load(), 0);
+  EXPECT_EQ(engine->pack().dimensions[0].values[static_cast<std::size_t>(ev.decided(0))].id,
+            "system_failure");
+}

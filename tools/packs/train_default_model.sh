@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Trains packs/default/model.json, the default pack's learned model: linear, on the real-text
+# corpus's training split (examples/realtext, built from the data folder) and the seed-style
+# development set (tools/devset/dev.jsonl). Never on the corpus's frozen test split, nor on
+# examples/labelled.jsonl (held out to check that the pack gets no worse).
+# usage: tools/packs/train_default_model.sh BUILD_DIR [--data DIR]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+build="$(cd "$1" && pwd)"
+shift
+/usr/bin/python3 "$root/tools/corpus/build.py" "$@" --out "$build/realtext"
+cat "$build/realtext/train.jsonl" "$root/tools/devset/dev.jsonl" > "$build/realtext/default_model_train.jsonl"
+"$build/triage" train --pack "$root/packs/default/pack.json" --algorithm linear --min-df 2 \
+  "$build/realtext/default_model_train.jsonl" -o "$root/packs/default/model.json"
