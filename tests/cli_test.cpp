@@ -585,6 +585,8 @@ TEST(Cli, AMetricsReportOfTenThousandTicketsStaysUnderTwoMegabytes) {
   EXPECT_LT(html.size(), 2'000'000u);
   EXPECT_NE(html.find("<b>10000</b>"), std::string::npos);  // the tickets card
   EXPECT_NE(html.find("The 1000 latest are listed"), std::string::npos);
+  std::remove(history.c_str());
+  std::remove(page.c_str());
 }
 
 TEST(Cli, ReportUsageAndBadInput) {

@@ -126,6 +126,7 @@ dl.meta dd{margin:0;overflow-wrap:anywhere}
 table{border-collapse:collapse;font-size:.92em}
 th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 thead th{background:var(--soft);font-weight:600;white-space:nowrap}
+tbody th{white-space:nowrap}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.all td,tr.all th{font-weight:600;background:var(--soft)}
 table.heat td{text-align:center;min-width:3.4em;white-space:nowrap;font-variant-numeric:tabular-nums}
@@ -153,7 +154,7 @@ svg.chart polyline.s1,svg.chart polyline.s2,svg.chart polyline.s3{fill:none}
 .legend i.s1{background:var(--s1)}.legend i.s2{background:var(--s2)}.legend i.s3{background:var(--s3)}
 .ticket{border:1px solid var(--line);border-radius:6px;margin:.6em 0;padding:8px 10px;break-inside:avoid}
 .ticket p{margin:.2em 0 .5em;color:var(--fg);overflow-wrap:anywhere}
-@media (max-width:600px){body{font-size:14px}main{padding:12px 10px 28px}h1{font-size:1.3em}dl.meta{grid-template-columns:1fr}dl.meta dd{margin-bottom:4px}svg.chart{font-size:15px}}
+@media (max-width:600px){body{font-size:14px}main{padding:12px 10px 28px}h1{font-size:1.3em}dl.meta{grid-template-columns:1fr}dl.meta dd{margin-bottom:4px}svg.chart{font-size:15px}table{font-size:.86em}th,td{padding:3px 5px}}
 @media print{main{max-width:none;padding:0}.scroll{overflow:visible}h2{break-after:avoid}table{break-inside:auto}tr{break-inside:avoid}}
 </style>
 </head>
@@ -189,7 +190,8 @@ std::string num(double x) {
 
 std::string svg(const LineChart& c) {
   // Labels sit centred under their points; the margins leave room for half the longest one.
-  constexpr double char_width = 7;  // of a digit at the chart's font size, in viewBox units
+  constexpr double char_width =
+      9;  // of a digit at the largest font size (phones), in viewBox units
   std::size_t longest = 0;
   for (const auto& l : c.x_labels) longest = std::max(longest, l.size());
   const double label_width = char_width * static_cast<double>(longest);
