@@ -18,6 +18,8 @@
 
 #include <boost/json.hpp>
 
+#include "triage/text_table.hpp"
+
 namespace {
 struct Run {
   int status;
@@ -313,6 +315,316 @@ TEST(Cli, TrainThenCrossValidate) {
   auto cv = run("eval --cross-validate --folds 3 " TRIAGE_SOURCE_DIR "/examples/labelled.jsonl");
   EXPECT_EQ(cv.status, 0) << cv.err;
   EXPECT_NE(cv.out.find("rules   model  combined"), std::string::npos) << cv.out;
+}
+
+namespace {
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string temp_path(const std::string& name) {
+  return ::testing::TempDir() + "report_" + std::to_string(getpid()) + "_" + name;
+}
+
+// The HTML of the table row with this id ("" when there is none).
+std::string row(const std::string& html, const std::string& id) {
+  const auto start = html.find("<tr id=\"" + id + "\"");
+  if (start == std::string::npos) return "";
+  return html.substr(start, html.find("</tr>", start) - start);
+}
+
+// A JSON share as the pages print it: 0.639 → "63.9%".
+std::string pct(const boost::json::value& v) {
+  if (v.is_null()) return "–";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100 * v.to_number<double>());
+  return buf;
+}
+std::string fixed(const boost::json::value& v, int decimals) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v.to_number<double>());
+  return buf;
+}
+std::string cell(const std::string& html) {
+  return ">" + html + "<";
+}
+
+std::string sha256sum(const std::string& path) {
+  std::string out;
+  if (FILE* p = popen(("sha256sum " + path).c_str(), "r")) {
+    char buf[128];
+    if (std::fgets(buf, sizeof buf, p)) out = std::string(buf).substr(0, 64);
+    pclose(p);
+  }
+  return out;
+}
+
+// A page is self-contained: no scripts, no external fonts, styles or images.
+void expect_self_contained(const std::string& html) {
+  std::string lower = html;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (const char* banned : {"<script", "<link", "<img", "<iframe", "src=\"", "url(", "@import",
+                             "http://", "https://"}) {
+    EXPECT_EQ(lower.find(banned), std::string::npos) << banned;
+  }
+  EXPECT_EQ(html.rfind("<!doctype html>", 0), 0u);
+  EXPECT_NE(html.find("<meta name=\"viewport\""), std::string::npos);
+}
+}  // namespace
+
+TEST(Cli, TheEvalReportShowsTheFiguresOfTheJson) {
+  const std::string labelled = TRIAGE_SOURCE_DIR "/examples/labelled.jsonl";
+  const std::string page = temp_path("eval.html");
+  auto r = run("report eval " + labelled + " -o " + page);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string html = read_all(page);
+  expect_self_contained(html);
+  auto json = run("eval --format json " + labelled);
+  ASSERT_EQ(json.status, 0);
+  const auto doc = boost::json::parse(json.out).as_object();
+
+  // The header: pack, version, model, the data file and its fingerprint.
+  EXPECT_NE(html.find("<b>default</b> 1.0.0"), std::string::npos);
+  EXPECT_NE(html.find("<code>model.json</code>, blend, weight 3.0"), std::string::npos);
+  EXPECT_NE(html.find(sha256sum(labelled)), std::string::npos) << sha256sum(labelled);
+  EXPECT_EQ(doc.at("input").at("sha256").as_string(), sha256sum(labelled));
+  EXPECT_NE(html.find("310 lines"), std::string::npos);
+
+  std::size_t curves = 0;
+  for (const auto& tv : doc.at("targets").as_array()) {
+    const auto& t = tv.as_object();
+    const std::string name(t.at("target").as_string());
+    const std::string tr = row(html, "target-" + name);
+    ASSERT_FALSE(tr.empty()) << name;
+    for (const char* key : {"accuracy", "coverage", "accuracy_when_answering"}) {
+      EXPECT_NE(tr.find(cell(pct(t.at(key)))), std::string::npos) << name << " " << key << tr;
+    }
+    EXPECT_NE(tr.find(cell(std::to_string(t.at("answered").as_int64()))), std::string::npos);
+    if (!t.contains("curve")) {
+      EXPECT_TRUE(name == "urgency" || name == "primary") << name;
+      continue;
+    }
+    ++curves;
+    EXPECT_NE(tr.find(cell(fixed(t.at("expected_calibration_error"), 3))), std::string::npos);
+    // Every point of the curve, in its hover title.
+    for (const auto& pv : t.at("curve").as_array()) {
+      const auto& p = pv.as_object();
+      const std::string title = "min_confidence " + fixed(p.at("min_confidence"), 1) + ": " +
+                                std::to_string(p.at("answered").as_int64()) + " answered (" +
+                                pct(p.at("coverage")) + ")";
+      EXPECT_NE(html.find("<title>" + title + "</title>"), std::string::npos) << title;
+    }
+    // Every cell of the confusion matrix, with its count and row share.
+    for (const auto& [want, got] : t.at("confusion").as_object()) {
+      std::int64_t total = 0;
+      for (const auto& [g, n] : got.as_object()) total += n.as_int64();
+      for (const auto& [g, n] : got.as_object()) {
+        const std::string title = "expected " + std::string(want) + ", got " + std::string(g) +
+                                  ": " + std::to_string(n.as_int64()) + " of " +
+                                  std::to_string(total);
+        EXPECT_NE(html.find("title=\"" + title), std::string::npos) << title;
+      }
+    }
+  }
+  EXPECT_EQ(curves, 4u);  // the four dimensions of the default pack
+
+  // Rules, worst first: the first row is a judged rule with the lowest right / judged.
+  double lowest = 2;
+  for (const auto& rv : doc.at("rules").as_array()) {
+    const auto& rule = rv.as_object();
+    const std::string tr = row(html, "rule-" + std::string(rule.at("rule").as_string()));
+    ASSERT_FALSE(tr.empty()) << rule.at("rule");
+    EXPECT_NE(tr.find(cell(std::to_string(rule.at("fired").as_int64()))), std::string::npos);
+    EXPECT_NE(tr.find(cell(pct(rule.at("precision")))), std::string::npos) << tr;
+    if (!rule.at("precision").is_null())
+      lowest = std::min(lowest, rule.at("precision").to_number<double>());
+  }
+  const auto first_rule = html.find("<tr id=\"rule-");
+  EXPECT_NE(html.substr(first_rule, html.find("</tr>", first_rule) - first_rule)
+                .find(cell(pct(boost::json::value(lowest)))),
+            std::string::npos);
+}
+
+TEST(Cli, TheEvalReportComparesTwoPacksTicketByTicket) {
+  // The second pack loses its crash rule: E1 is no longer a system failure.
+  auto pack = boost::json::parse(read_all(TRIAGE_TEST_DATA "/mini_pack.json")).as_object();
+  pack["version"] = "0.2.0";
+  auto& rules = pack["rules"].as_array();
+  rules.erase(rules.begin());
+  const std::string other = temp_path("other_pack.json");
+  std::ofstream(other) << boost::json::serialize(pack);
+  const std::string page = temp_path("compare.html");
+  auto r = run("report eval --pack " TRIAGE_TEST_DATA "/mini_pack.json --compare " + other + " " +
+               TRIAGE_TEST_DATA "/labelled_small.jsonl -o " + page);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string html = read_all(page);
+  EXPECT_NE(html.find("1 tickets whose diagnosis changed"), std::string::npos);
+  EXPECT_NE(html.find("<b class=\"mono\">E1</b><p>APP闪退</p>"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"good\">system_failure ✓</td><td class=\"bad\">(none) ✗</td>"),
+            std::string::npos);
+  const std::string tr = row(html, "compare-problem_type");
+  EXPECT_NE(tr.find(cell("50.0%")), std::string::npos) << tr;  // mini 0.1.0
+  EXPECT_NE(tr.find(cell("25.0%")), std::string::npos) << tr;  // mini 0.2.0
+}
+
+TEST(Cli, TheMetricsReportShowsTheFiguresOfTheJson) {
+  const std::string history = TRIAGE_SOURCE_DIR "/examples/history.jsonl";
+  const std::string page = temp_path("metrics.html");
+  auto r = run("report metrics " + history + " -o " + page);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string html = read_all(page);
+  expect_self_contained(html);
+  auto json = run("metrics --format json " + history);
+  const auto doc = boost::json::parse(json.out).as_object();
+  EXPECT_NE(html.find(sha256sum(history)), std::string::npos);
+
+  auto check_group = [&](const std::string& name, const boost::json::object& g) {
+    const std::string tr = row(html, "group-" + name);
+    ASSERT_FALSE(tr.empty()) << name;
+    EXPECT_NE(tr.find(cell(pct(g.at("first_contact_resolution")))), std::string::npos) << tr;
+    EXPECT_NE(tr.find(cell(fixed(g.at("average_handling_hours"), 1))), std::string::npos) << tr;
+    EXPECT_NE(tr.find(cell(fixed(g.at("p90_handling_hours"), 1))), std::string::npos) << tr;
+    EXPECT_NE(tr.find(cell(pct(g.at("csat").at("satisfied_share")))), std::string::npos) << tr;
+    EXPECT_NE(tr.find(cell(pct(g.at("reopen_rate")))), std::string::npos) << tr;
+    // SLA compliance per target of this group: share, then met / judged.
+    const std::string sla = row(html, "sla-" + name);
+    for (const auto& [target, c] : g.at("sla").as_object()) {
+      const auto met = c.at("met").as_int64(), all = met + c.at("breached").as_int64();
+      EXPECT_NE(sla.find(">" + pct(c.at("compliance")) + "<small>" + std::to_string(met) + "/" +
+                         std::to_string(all) + "</small>"),
+                std::string::npos)
+          << name << " " << target;
+    }
+  };
+  check_group("all", doc);
+  for (const auto& [g, v] : doc.at("by_group").as_object())
+    check_group(std::string(g), v.as_object());
+  ASSERT_FALSE(doc.at("weeks").as_array().empty());
+  for (const auto& wv : doc.at("weeks").as_array()) {
+    const auto& w = wv.as_object();
+    const std::string tr = row(html, "week-" + std::string(w.at("week").as_string()));
+    EXPECT_NE(tr.find(cell(std::to_string(w.at("tickets").as_int64()))), std::string::npos) << tr;
+    EXPECT_NE(tr.find(cell(pct(w.at("sla_all_targets").at("compliance")))), std::string::npos)
+        << tr;
+  }
+  const auto& breaches = doc.at("breaches").as_array();
+  EXPECT_NE(html.find(std::to_string(breaches.size()) + " breached targets"), std::string::npos);
+  for (const auto& bv : breaches) {
+    const auto& b = bv.as_object();
+    EXPECT_NE(html.find("<tr><td class=\"mono\">" + std::string(b.at("ticket_id").as_string()) +
+                        "</td><td>" + std::string(b.at("group").as_string()) + "</td><td>" +
+                        std::string(b.at("target").as_string()) + "</td><td class=\"mono\">" +
+                        std::string(b.at("due").as_string())),
+              std::string::npos)
+        << b;
+  }
+}
+
+TEST(Cli, ReportsEscapeEveryTextFromTicketsAndPacks) {
+  auto pack = boost::json::parse(read_all(TRIAGE_TEST_DATA "/mini_pack.json")).as_object();
+  pack["name"] = "<script>alert('pack')</script>";
+  pack["description"] = "<img src=x onerror=alert(1)> & \"quotes\"";
+  pack["dimensions"].as_array()[0].as_object()["title"] = "<script>alert('title')</script>";
+  const std::string evil_pack = temp_path("evil_pack.json");
+  std::ofstream(evil_pack) << boost::json::serialize(pack);
+  const std::string labelled = temp_path("evil.jsonl");
+  std::ofstream(labelled)
+      << R"({"id":"<script>alert('id')</script>","text":"闪退 <script>alert(1)</script>","labels":{"problem_type":"<b>bold</b>","scenario":"other"}})"
+      << "\n";
+  const std::string page = temp_path("evil_eval.html");
+  // Compared with the mini pack, the ticket's diagnosis is the same: compare with a pack without
+  // the crash rule so that the ticket (and its text) is listed.
+  auto other = pack;
+  other["rules"].as_array().erase(other["rules"].as_array().begin());
+  const std::string other_pack = temp_path("evil_other.json");
+  std::ofstream(other_pack) << boost::json::serialize(other);
+  auto r = run("report eval --pack " + evil_pack + " --compare " + other_pack + " " + labelled +
+               " -o " + page);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string html = read_all(page);
+  expect_self_contained(html);
+  EXPECT_NE(html.find("&lt;script&gt;alert(&#39;pack&#39;)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("&lt;img src=x onerror=alert(1)&gt; &amp; &quot;quotes&quot;"),
+            std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(&#39;id&#39;)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("闪退 &lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("&lt;b&gt;bold&lt;/b&gt;"), std::string::npos);
+
+  const std::string history = temp_path("evil_history.jsonl");
+  std::ofstream(history)
+      << R"({"id":"<script>alert('t')</script>","text":"<script>x</script>","created_at":"2026-11-20T10:00:00+08:00","events":[{"at":"2026-11-23T10:00:00+08:00","type":"responded"},{"at":"2026-11-24T10:00:00+08:00","type":"resolved"},{"at":"2026-11-24T11:00:00+08:00","type":"closed"}]})"
+      << "\n";
+  const std::string metrics_page = temp_path("evil_metrics.html");
+  auto m = run("report metrics --pack " + evil_pack + " " + history + " -o " + metrics_page);
+  ASSERT_EQ(m.status, 0) << m.err;
+  const std::string mhtml = read_all(metrics_page);
+  expect_self_contained(mhtml);
+  EXPECT_NE(mhtml.find("&lt;script&gt;alert(&#39;pack&#39;)&lt;/script&gt;"), std::string::npos);
+}
+
+TEST(Cli, AMetricsReportOfTenThousandTicketsStaysUnderTwoMegabytes) {
+  const auto examples = lines(read_all(TRIAGE_SOURCE_DIR "/examples/history.jsonl"));
+  const std::string history = temp_path("history_10k.jsonl");
+  {
+    std::ofstream out(history);
+    for (int i = 0; i < 10000; ++i) {
+      auto v = boost::json::parse(examples[static_cast<std::size_t>(i) % examples.size()]);
+      v.as_object()["id"] = "G-" + std::to_string(i);
+      out << boost::json::serialize(v) << "\n";
+    }
+  }
+  const std::string page = temp_path("metrics_10k.html");
+  auto r = run("report metrics " + history + " -o " + page);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string html = read_all(page);
+  EXPECT_LT(html.size(), 2'000'000u);
+  EXPECT_NE(html.find("<b>10000</b>"), std::string::npos);  // the tickets card
+  EXPECT_NE(html.find("The 1000 latest are listed"), std::string::npos);
+  std::remove(history.c_str());
+  std::remove(page.c_str());
+}
+
+TEST(Cli, ReportUsageAndBadInput) {
+  EXPECT_EQ(run("report eval " TRIAGE_SOURCE_DIR "/examples/labelled.jsonl").status, 2);  // no -o
+  EXPECT_EQ(run("report").status, 2);
+  EXPECT_EQ(run("report metrics /nonexistent.jsonl -o " + temp_path("x.html")).status, 2);
+  EXPECT_EQ(run("report eval x.jsonl -o /nonexistent/dir/x.html").status, 2);
+  // Bad lines are reported and skipped; the page is still written, the exit status says so.
+  const std::string page = temp_path("bad_lines.html");
+  auto bad = run("report metrics - -o " + page,
+                 "{\"text\":\"x\",\"satisfaction\":\"meh\"}\n{\"text\":\"y\"}\n");
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_NE(bad.err.find("line 1: field_value"), std::string::npos) << bad.err;
+  EXPECT_NE(read_all(page).find("1 could not be read"), std::string::npos);
+}
+
+TEST(Cli, EvalTablesStayAlignedWithLongAndWideValues) {
+  const std::string input =
+      R"({"id":"银行卡-1","text":"APP闪退","labels":{"problem_type":"card_payment_wrong_exchange_rate"}})"
+      "\n"
+      R"({"id":"W2","text":"退款一周了还没到","labels":{"problem_type":"退款未到账（跨境）"}})"
+      "\n";
+  auto r = run("eval --pack " TRIAGE_TEST_DATA "/mini_pack.json -", input);
+  ASSERT_EQ(r.status, 0) << r.err;
+  // The per-value table of problem_type: every line ends at the same terminal column.
+  const auto out = lines(r.out);
+  auto start = std::find(out.begin(), out.end(), "problem_type");
+  ASSERT_NE(start, out.end()) << r.out;
+  std::vector<std::size_t> widths;
+  for (auto it = start + 1; it != out.end() && it->rfind("  confusion", 0) != 0; ++it) {
+    widths.push_back(triage::display_width(*it));
+  }
+  ASSERT_EQ(widths.size(), 5u) << r.out;  // header, two expected values, two values given
+  for (auto w : widths) EXPECT_EQ(w, widths[0]) << r.out;
+  EXPECT_NE(
+      r.out.find("  退款未到账（跨境）" + std::string(20, ' ') + "0.000   0.000  0.000        1"),
+      std::string::npos)
+      << r.out;
 }
 
 TEST(Cli, GraphPrintsTheWorkflow) {

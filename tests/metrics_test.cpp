@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "test_util.hpp"
@@ -92,4 +94,33 @@ TEST(Metrics, BadHistoryLinesNameTheField) {
       history_from_json(boost::json::parse(R"({"text": "x", "events": [{"type": "closed"}]})"));
   ASSERT_FALSE(events);
   EXPECT_EQ(events.error().where, "/events/0/at");
+}
+
+TEST(Metrics, WeeksAndBreaches) {
+  const Metrics m = history_metrics();
+  // Every ticket was created on Friday 2026-11-20: one week, named by its Monday.
+  ASSERT_EQ(m.by_week.size(), 1u);
+  const MetricsReport& w = m.by_week.at("2026-11-16");
+  EXPECT_EQ(w.tickets, 5u);
+  EXPECT_DOUBLE_EQ(w.fcr_rate(), 0.5);
+  EXPECT_EQ(w.sla_total().met + w.sla_total().breached,
+            m.overall.sla_total().met + m.overall.sla_total().breached);
+  // H2's first response came 50 minutes after creation, 30 were allowed.
+  const auto h2 = std::find_if(m.breaches.begin(), m.breaches.end(), [](const Breach& b) {
+    return b.ticket_id == "H2" && b.target == "first_response";
+  });
+  ASSERT_NE(h2, m.breaches.end());
+  EXPECT_EQ(h2->late, boost::posix_time::minutes(20));
+  EXPECT_EQ(h2->group, "tech");
+  EXPECT_EQ(format_timestamp(h2->due), "2026-11-20T10:30:00+08:00");
+  ASSERT_TRUE(h2->completed);
+  EXPECT_EQ(format_timestamp(*h2->completed), "2026-11-20T10:50:00+08:00");
+  // One breach per breached target of a closed ticket.
+  std::size_t breached = 0;
+  for (const auto& [name, c] : m.overall.sla) breached += c.breached;
+  EXPECT_EQ(m.breaches.size(), breached);
+  const auto j = to_json(m);
+  EXPECT_EQ(j.at("weeks").as_array()[0].at("week"), "2026-11-16");
+  EXPECT_EQ(j.at("breaches").as_array().size(), breached);
+  EXPECT_EQ(j.at("sla_all_targets").at("met"), m.overall.sla_total().met);
 }

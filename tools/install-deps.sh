@@ -9,6 +9,7 @@ pkgs=(
   libre2-dev libopencc-dev opencc libutf8proc-dev libcli11-dev libfmt-dev liblinear-dev
   python3 python3-venv python3-dask python3-distributed python3-pandas abigail-tools graphviz
   clang libclang-rt-14-dev  # the fuzz preset: clang with libFuzzer and its sanitizer runtimes
+  chromium fonts-noto-cjk   # the report screenshots test: a real browser, and CJK glyphs
 )
 missing=()
 for p in "${pkgs[@]}"; do

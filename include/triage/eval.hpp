@@ -1,5 +1,6 @@
-// Backtesting a pack on labelled history: accuracy, per-value precision / recall / F1, confusion
-// matrices, coverage, how often each rule fired and was right, and what changes between packs.
+// Backtesting a pack on labelled history: accuracy, coverage and accuracy when answering, per-value
+// precision / recall / F1, confusion matrices, the coverage/accuracy curve over min_confidence,
+// calibration, how often each rule fired and was right, and what changes between packs.
 #pragma once
 
 #include <cstddef>
@@ -31,6 +32,29 @@ struct ValueStats {
   double f1() const noexcept;
 };
 
+/// What a dimension's answers would be worth under a stricter min_confidence: a value whose
+/// confidence is under the threshold counts as unanswered.
+struct CurvePoint {
+  double min_confidence = 0;
+  std::size_t scored = 0, answered = 0, right = 0;
+  double coverage() const noexcept;  ///< answered / scored
+  double accuracy() const noexcept;  ///< right / answered (0 when none answered)
+};
+
+/// The answered tickets whose confidence lies in [from, to) (the last bin includes 1).
+struct CalibrationBin {
+  double from = 0, to = 0;
+  std::size_t tickets = 0, right = 0;
+  double confidence_sum = 0;
+  double accuracy() const noexcept;
+  double mean_confidence() const noexcept;
+};
+
+/// The thresholds of the curve: 0, 0.1, …, 0.9.
+inline constexpr std::size_t curve_points = 10;
+/// Equal-width confidence bins of the calibration.
+inline constexpr std::size_t calibration_bins = 10;
+
 struct TargetReport {
   std::string target;      ///< a dimension id, "urgency" or "primary"
   std::size_t scored = 0;  ///< tickets with an expected value
@@ -38,8 +62,18 @@ struct TargetReport {
   std::size_t abstained = 0;  ///< no value given (counted as wrong)
   std::map<std::string, ValueStats> values;
   std::map<std::string, std::map<std::string, std::size_t>> confusion;  ///< expected → got → n
+  /// Dimensions give confidences, urgency and the department do not: only dimensions have a
+  /// curve and a calibration.
+  bool has_confidence = false;
+  std::vector<CurvePoint> curve;            ///< `curve_points` thresholds, when has_confidence
+  std::vector<CalibrationBin> calibration;  ///< `calibration_bins` bins, when has_confidence
   double accuracy() const noexcept;
   double coverage() const noexcept;  ///< share of scored tickets with a value
+  std::size_t answered() const noexcept { return scored - abstained; }
+  double accuracy_when_answering() const noexcept;  ///< correct / answered (0 when none)
+  /// Expected calibration error over the answered tickets:
+  /// Σ |bin accuracy − bin mean confidence| × bin share.
+  double expected_calibration_error() const noexcept;
 };
 
 struct RuleReport {
@@ -61,6 +95,7 @@ EvalReport evaluate_pack(const Engine& engine, gsl::span<const LabelledTicket> t
 /// One ticket on which two packs disagree on a target.
 struct Change {
   std::string ticket_id;
+  std::string text;  ///< the ticket's text
   std::string target;
   std::string expected;       ///< "" when not labelled
   std::string before, after;  ///< "" for no value
@@ -68,7 +103,10 @@ struct Change {
 std::vector<Change> compare_packs(const Engine& before, const Engine& after,
                                   gsl::span<const LabelledTicket> tickets);
 
+/// The report as JSON: what `triage eval --format json` prints and `triage report eval` renders.
 boost::json::object to_json(const EvalReport& r);
+boost::json::object to_json(const Change& c);
+/// Aligned terminal tables (display width: long and CJK names keep their columns).
 std::string to_table(const EvalReport& r);
 
 }  // namespace v1

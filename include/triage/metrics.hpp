@@ -15,6 +15,7 @@
 #include "triage/engine.hpp"
 #include "triage/sla.hpp"
 #include "triage/ticket.hpp"
+#include "triage/timestamp.hpp"
 
 namespace triage {
 inline namespace v1 {
@@ -51,12 +52,26 @@ struct MetricsReport {
   double reopen_rate() const noexcept;
   double average_handling_hours() const noexcept;
   double p90_handling_hours() const noexcept;
-  double csat() const noexcept;  ///< satisfied share of the rated tickets
+  double csat() const noexcept;              ///< satisfied share of the rated tickets
+  SlaCompliance sla_total() const noexcept;  ///< every target together
+};
+
+/// One SLA target a ticket missed.
+struct Breach {
+  std::string ticket_id;  ///< the ticket's id, or "#N" (its place among the histories)
+  std::string group;      ///< handling group from the diagnosis
+  std::string target;
+  Timestamp due;                          ///< with the offset the ticket was created in
+  std::optional<Timestamp> completed;     ///< when done late; none when not done by the last event
+  boost::posix_time::time_duration late;  ///< completion (or the last event) past the deadline
 };
 
 struct Metrics {
   MetricsReport overall;
   std::map<std::string, MetricsReport> by_group;  ///< handling group from the diagnosis
+  /// Per week of creation (ISO weeks, named by their Monday, YYYY-MM-DD, in the ticket's offset).
+  std::map<std::string, MetricsReport> by_week;
+  std::vector<Breach> breaches;  ///< in input order
 };
 
 /// Diagnoses every history with `engine` (for labels, group and SLA plan) and aggregates.
@@ -66,7 +81,7 @@ struct Metrics {
 Metrics compute_metrics(const Engine& engine, gsl::span<const TicketHistory> histories);
 
 boost::json::object to_json(const Metrics& m);
-/// A readable table.
+/// Aligned terminal tables (display width: long and CJK group names keep their columns).
 std::string to_table(const Metrics& m);
 
 }  // namespace v1

@@ -23,6 +23,7 @@
 #include "triage/router.hpp"
 #include "triage/sla.hpp"
 #include "triage/templates.hpp"
+#include "triage/text_table.hpp"
 #include "triage/ticket.hpp"
 #include "triage/timestamp.hpp"
 #include "triage/validate.hpp"

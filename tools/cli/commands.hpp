@@ -7,8 +7,12 @@
 #include <string>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
+#include "sha256.hpp"
 #include "triage/engine.hpp"
 #include "triage/eval.hpp"
+#include "triage/metrics.hpp"
 
 namespace triage::cli {
 
@@ -23,6 +27,29 @@ std::optional<Engine> load_engine(const std::optional<std::string>& path);
 
 /// Standard input for "-", else the file opened into `file`; nullptr (reported) when it cannot be.
 std::istream* open_input(const std::string& path, std::ifstream& file);
+
+/// What a command read: the data file's name and fingerprint, for the header of a report.
+struct InputInfo {
+  std::string path;  ///< as given ("-" for standard input)
+  std::string sha256;
+  std::size_t lines = 0;   ///< non-blank lines
+  std::size_t failed = 0;  ///< of those, lines that could not be used (reported on stderr)
+};
+boost::json::object to_json(const InputInfo& in);
+
+/// Calls `f(number, line)` for every line of `in`, hashing exactly the bytes read.
+template <class F>
+void for_each_line(std::istream& in, Sha256& hash, F&& f) {
+  std::size_t number = 0;
+  for (std::string line; std::getline(in, line);) {
+    hash.update(line);
+    if (!in.eof()) hash.update("\n");  // getline consumed a newline (none after the last byte)
+    f(++number, line);
+  }
+}
+
+/// The pack a report describes: name, version, description and learned model.
+boost::json::object pack_json(const Engine& engine);
 
 struct DiagnoseArgs {
   std::optional<std::string> pack;  // pack file; the built-in pack when absent
@@ -79,10 +106,49 @@ int train(const TrainArgs& args);
 struct LabelledFile {
   std::vector<LabelledTicket> tickets;
   std::size_t failed = 0;
+  InputInfo input;
 };
 std::optional<LabelledFile> read_labelled(const std::string& path);
 /// Labels that name a value by its title (as `train --map-labels` writes them) become its id.
 void labels_by_title(const Pack& pack, std::vector<LabelledTicket>& tickets);
+/// Ticket histories from a JSONL file ("-": stdin); bad lines are reported, counted and skipped.
+struct HistoryFile {
+  std::vector<TicketHistory> histories;
+  InputInfo input;
+};
+std::optional<HistoryFile> read_histories(const std::string& path);
+
+/// One backtest, as `eval --format json` prints it and `report eval` renders it.
+struct EvalRun {
+  EvalReport report;
+  std::optional<EvalReport> compared;  ///< the --compare pack on the same tickets
+  std::vector<Change> changes;
+  boost::json::object document;  ///< the JSON: every figure either rendering shows
+  std::size_t failed = 0;        ///< labelled lines that could not be used
+};
+std::optional<EvalRun> run_eval(const std::optional<std::string>& pack,
+                                const std::optional<std::string>& compare,
+                                const std::string& input);
+
+/// Service metrics, as `metrics --format json` prints them and `report metrics` renders them.
+struct MetricsRun {
+  Metrics metrics;
+  boost::json::object document;
+  std::size_t failed = 0;
+};
+std::optional<MetricsRun> run_metrics(const std::optional<std::string>& pack,
+                                      const std::string& input);
+
+struct ReportArgs {
+  std::string kind;  // eval | metrics
+  std::optional<std::string> pack;
+  std::optional<std::string> compare;  // eval only
+  std::string input;
+  std::string output;
+};
+/// Writes one self-contained HTML page (inline CSS and SVG, no scripts, no external assets).
+int report(const ReportArgs& args);
+
 int cross_validate_cmd(const Engine& engine, const std::vector<LabelledTicket>& tickets,
                        const std::string& policy, int folds, const std::string& algorithm);
 

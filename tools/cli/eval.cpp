@@ -1,67 +1,116 @@
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
 #include <boost/json.hpp>
 
 #include "commands.hpp"
+#include "triage/text_table.hpp"
 #include "triage/triage.hpp"
 
 namespace triage::cli {
 
-int eval(const EvalArgs& args) {
-  auto engine = load_engine(args.pack);
-  if (!engine) return kUsage;
+boost::json::object to_json(const InputInfo& in) {
+  return {{"file", in.path}, {"sha256", in.sha256}, {"lines", in.lines}, {"failed", in.failed}};
+}
+
+boost::json::object pack_json(const Engine& engine) {
+  const Pack& p = engine.pack();
+  boost::json::value model;
+  if (p.model) {
+    model = {{"file", p.model->file}, {"policy", p.model->policy}, {"weight", p.model->weight}};
+  }
+  return {{"name", p.name},
+          {"version", p.version},
+          {"description", p.description},
+          {"model", std::move(model)}};
+}
+
+namespace {
+// Dimension titles, for headings: {"problem_type": "问题类型"}.
+boost::json::object dimension_titles(const Engine& engine) {
+  boost::json::object o;
+  for (const auto& d : engine.pack().dimensions) {
+    if (!d.title.empty()) o[d.id] = d.title;
+  }
+  return o;
+}
+}  // namespace
+
+std::optional<EvalRun> run_eval(const std::optional<std::string>& pack,
+                                const std::optional<std::string>& compare,
+                                const std::string& input) {
+  auto engine = load_engine(pack);
+  if (!engine) return std::nullopt;
   std::optional<Engine> other;
-  if (args.compare) {
-    other = load_engine(args.compare);
-    if (!other) return kUsage;
+  if (compare) {
+    other = load_engine(compare);
+    if (!other) return std::nullopt;
   }
-  auto read = read_labelled(args.input);
-  if (!read) return kUsage;
+  auto read = read_labelled(input);
+  if (!read) return std::nullopt;
   labels_by_title(engine->pack(), read->tickets);
-  const std::vector<LabelledTicket>& tickets = read->tickets;
-  const std::size_t failed = read->failed;
+  EvalRun run;
+  run.failed = read->failed;
+  run.report = evaluate_pack(*engine, read->tickets);
+  run.document = to_json(run.report);
+  run.document["pack_info"] = pack_json(*engine);
+  run.document["dimension_titles"] = dimension_titles(*engine);
+  run.document["input"] = to_json(read->input);
+  if (other) {
+    run.compared = evaluate_pack(*other, read->tickets);
+    run.changes = compare_packs(*engine, *other, read->tickets);
+    boost::json::object compared = to_json(*run.compared);
+    compared["pack_info"] = pack_json(*other);
+    run.document["compare"] = std::move(compared);
+    boost::json::array ch;
+    for (const auto& c : run.changes) ch.push_back(to_json(c));
+    run.document["changes"] = std::move(ch);
+  }
+  return run;
+}
+
+int eval(const EvalArgs& args) {
   if (args.cross_validate) {
-    const int rc = cross_validate_cmd(*engine, tickets, args.policy, args.folds, args.algorithm);
-    return rc == kOk && failed ? kSomeFailed : rc;
+    auto engine = load_engine(args.pack);
+    if (!engine) return kUsage;
+    auto read = read_labelled(args.input);
+    if (!read) return kUsage;
+    labels_by_title(engine->pack(), read->tickets);
+    const int rc =
+        cross_validate_cmd(*engine, read->tickets, args.policy, args.folds, args.algorithm);
+    return rc == kOk && read->failed ? kSomeFailed : rc;
   }
-  const EvalReport report = evaluate_pack(*engine, tickets);
-  std::vector<Change> changes;
-  if (other) changes = compare_packs(*engine, *other, tickets);
+  auto run = run_eval(args.pack, args.compare, args.input);
+  if (!run) return kUsage;
   if (args.format == "json") {
-    boost::json::object o = to_json(report);
-    if (other) {
-      o["compare"] = to_json(evaluate_pack(*other, tickets));
-      boost::json::array ch;
-      for (const auto& c : changes) {
-        ch.push_back({{"ticket_id", c.ticket_id},
-                      {"target", c.target},
-                      {"expected", c.expected},
-                      {"before", c.before},
-                      {"after", c.after}});
-      }
-      o["changes"] = std::move(ch);
-    }
-    std::cout << boost::json::serialize(o) << "\n";
+    std::cout << boost::json::serialize(run->document) << "\n";
   } else {
-    std::cout << to_table(report);
-    if (other) {
-      const EvalReport b = evaluate_pack(*other, tickets);
+    std::cout << to_table(run->report);
+    if (run->compared) {
+      const EvalReport& b = *run->compared;
       std::cout << "\ncompared with " << b.pack << ":\n";
-      for (std::size_t i = 0; i < b.targets.size() && i < report.targets.size(); ++i) {
-        std::printf("  %-16s %6.1f%% -> %6.1f%%\n", report.targets[i].target.c_str(),
-                    100 * report.targets[i].accuracy(), 100 * b.targets[i].accuracy());
+      TextTable acc{{"target", run->report.pack, b.pack}, {false, true, true}, {}};
+      for (const auto& t : run->report.targets) {
+        for (const auto& u : b.targets) {
+          if (u.target != t.target) continue;
+          char x[32], y[32];
+          std::snprintf(x, sizeof x, "%.1f%%", std::round(1000 * t.accuracy()) / 10);
+          std::snprintf(y, sizeof y, "%.1f%%", std::round(1000 * u.accuracy()) / 10);
+          acc.rows.push_back({t.target, x, y});
+        }
       }
-      std::cout << "\nticket           target           expected         before -> after\n";
-      for (const auto& c : changes) {
-        std::printf("%-16s %-16s %-16s %s -> %s\n", c.ticket_id.c_str(), c.target.c_str(),
-                    c.expected.empty() ? "-" : c.expected.c_str(),
-                    c.before.empty() ? "(none)" : c.before.c_str(),
-                    c.after.empty() ? "(none)" : c.after.c_str());
+      std::cout << render(acc, "  ") << "\n";
+      TextTable changes{{"ticket", "target", "expected", "before", "after"}, {}, {}};
+      for (const auto& c : run->changes) {
+        changes.rows.push_back({c.ticket_id, c.target, c.expected.empty() ? "-" : c.expected,
+                                c.before.empty() ? "(none)" : c.before,
+                                c.after.empty() ? "(none)" : c.after});
       }
+      std::cout << render(changes);
     }
   }
-  return failed ? kSomeFailed : kOk;
+  return run->failed ? kSomeFailed : kOk;
 }
 
 }  // namespace triage::cli

@@ -113,6 +113,31 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
+  ReportArgs ra;
+  auto* report_cmd = app.add_subcommand(
+      "report",
+      "Write one self-contained HTML page (inline CSS and SVG, no scripts, no external assets)\n"
+      "with the figures of `eval --format json` or `metrics --format json`.");
+  report_cmd->require_subcommand(1);
+  auto* report_eval = report_cmd->add_subcommand(
+      "eval",
+      "Pack quality: accuracy, coverage and accuracy when answering, the coverage/accuracy\n"
+      "curve over min_confidence and calibration, confusion heatmaps, rules worst first and,\n"
+      "with --compare, the tickets whose diagnosis changed.");
+  report_eval->add_option("--pack", ra.pack, "Rule pack JSON file (default: the built-in pack)");
+  report_eval->add_option("--compare", ra.compare, "A second pack file to compare with");
+  report_eval->add_option("input", ra.input, "Labelled JSONL file, or - for standard input")
+      ->required();
+  report_eval->add_option("-o,--output", ra.output, "HTML file to write")->required();
+  auto* report_metrics = report_cmd->add_subcommand(
+      "metrics",
+      "Service metrics: FCR, handling time, CSAT and reopen rate per handling group, SLA\n"
+      "compliance per target and group, weekly trends and the breached tickets.");
+  report_metrics->add_option("--pack", ra.pack, "Rule pack JSON file (default: the built-in pack)");
+  report_metrics->add_option("input", ra.input, "History JSONL file, or - for standard input")
+      ->required();
+  report_metrics->add_option("-o,--output", ra.output, "HTML file to write")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -125,5 +150,9 @@ int main(int argc, char** argv) {
   if (eval_cmd->parsed()) return eval(ea);
   if (validate_cmd->parsed()) return validate(va);
   if (train_cmd->parsed()) return train(ta);
+  if (report_cmd->parsed()) {
+    ra.kind = report_eval->parsed() ? "eval" : "metrics";
+    return report(ra);
+  }
   return kUsage;
 }

@@ -18,20 +18,23 @@ std::optional<LabelledFile> read_labelled(const std::string& path) {
   std::istream* in = open_input(path, file);
   if (!in) return std::nullopt;
   LabelledFile file_read;
-  std::size_t number = 0;
-  for (std::string line; std::getline(*in, line);) {
-    ++number;
-    if (is_blank(line)) continue;
+  Sha256 hash;
+  for_each_line(*in, hash, [&](std::size_t number, const std::string& line) {
+    if (is_blank(line)) return;
+    ++file_read.input.lines;
     auto v = parse_json(line);
     auto t = v ? labelled_from_json(*v) : Result<LabelledTicket>(v.error());
     if (!t) {
       std::cerr << "triage: line " << number << ": " << errc_name(t.error().code) << ": "
                 << t.error().message << "\n";
       ++file_read.failed;
-      continue;
+      return;
     }
     file_read.tickets.push_back(std::move(*t));
-  }
+  });
+  file_read.input.path = path;
+  file_read.input.sha256 = hash.hex();
+  file_read.input.failed = file_read.failed;
   return file_read;
 }
 
