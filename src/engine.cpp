@@ -117,6 +117,8 @@ class Compiler {
         }
         break;
       case Condition::Kind::multi_department:
+      case Condition::Kind::repeat_contact:
+      case Condition::Kind::related:
         n.exists = c.exists;
         break;
     }
@@ -451,6 +453,11 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
       }
     }
     cp->rule_template.push_back(index);
+  }
+  if (pack.repeat_contact) {
+    TRIAGE_TRY(auto finder,
+               detail::RepeatContactFinder::compile(*pack.repeat_contact, options.limits));
+    cp->repeat_contact = std::move(finder);
   }
   if (pack.workflow) {
     auto wf = Workflow::compile(*pack.workflow);
@@ -814,6 +821,17 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
     d.entities.push_back({std::string(to_string(e.kind)), span.text, std::move(span)});
   }
   d.language = std::string(detect_language(ticket.text));
+  d.instant = created;
+  // What the customer says about earlier contacts, and what the host's linker knows of them:
+  // urgency, routing and the response may read both.
+  if (cp.repeat_contact) {
+    d.repeat_contact = cp.repeat_contact->find(ticket);
+    ev.repeat_contact_ = d.repeat_contact->found;
+  }
+  if (opts.linker) {
+    d.related = opts.linker->related(ticket, created);
+    ev.related_ = d.related->size();
+  }
   // After classification: urgency, then who owns the ticket, then the clocks.
   if (cp.pack.has_urgency) {
     const Urgency u = detail::assess_urgency(cp, ev, d.explain);

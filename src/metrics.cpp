@@ -80,6 +80,7 @@ bool has(const std::vector<TicketEvent>& evs, std::string_view type) {
 
 void add(MetricsReport& r, const TicketHistory& h, const Diagnosis& d, const Engine& engine) {
   ++r.tickets;
+  r.repeat_contacts += d.repeat_contact && d.repeat_contact->found;
   for (const auto& l : d.labels) {
     if (l.value) ++r.counts[l.dimension][*l.value];
   }
@@ -176,6 +177,7 @@ boost::json::object report_json(const MetricsReport& r) {
             {"satisfied_share", round3(r.csat())}}},
           {"sla", std::move(sla)},
           {"reopen_rate", round3(r.reopen_rate())},
+          {"repeat_contacts", r.repeat_contacts},
           {"counts", std::move(counts)}};
 }
 }  // namespace
@@ -192,12 +194,12 @@ std::string to_table(const Metrics& m) {
   std::string out;
   char line[256];
   auto row = [&](const std::string& name, const MetricsReport& r) {
-    std::snprintf(line, sizeof line, "%-18s %7zu %7zu %7.1f%% %9.1f %9.1f %7.1f%% %7.1f%%\n",
+    std::snprintf(line, sizeof line, "%-18s %7zu %7zu %7.1f%% %9.1f %9.1f %7.1f%% %7.1f%% %7zu\n",
                   name.c_str(), r.tickets, r.closed, 100 * r.fcr_rate(), r.average_handling_hours(),
-                  r.p90_handling_hours(), 100 * r.csat(), 100 * r.reopen_rate());
+                  r.p90_handling_hours(), 100 * r.csat(), 100 * r.reopen_rate(), r.repeat_contacts);
     out += line;
   };
-  out += "group              tickets  closed     FCR  avg h     p90 h      CSAT  reopen\n";
+  out += "group              tickets  closed     FCR  avg h     p90 h      CSAT  reopen  repeat\n";
   row("all", m.overall);
   for (const auto& [g, r] : m.by_group) row(g, r);
   out += "\nSLA target          met  breached  compliance\n";
