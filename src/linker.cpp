@@ -20,6 +20,7 @@ namespace {
 constexpr std::size_t kSketch = 64;  // hashed trigrams kept per text (the smallest hashes)
 constexpr std::size_t kBands = 8;    // similarity buckets per text
 constexpr std::size_t kRows = 4;     // min-hashes per bucket key
+constexpr std::size_t kBucket = 32;  // tickets a bucket keeps (the latest)
 
 std::uint64_t mix(std::uint64_t x) {  // splitmix64's finaliser: a fixed, well-spread permutation
   x ^= x >> 30;
@@ -161,11 +162,11 @@ double text_similarity(std::string_view a, std::string_view b) {
 struct Linker::Impl {
   struct Entry {
     std::uint64_t serial = 0;
-    std::string id, channel;
+    std::string id;
     Timestamp created;
     Identity who;
-    std::vector<std::uint32_t> sketch;
-    std::array<std::uint64_t, kBands> band_keys{};
+    std::vector<std::uint32_t> sketch;  // its bucket keys are recomputed on eviction
+    Channel channel = Channel::unspecified;
     bool similar_ok = false;  // long enough to link by text
     bool open = true;
   };
@@ -174,8 +175,10 @@ struct Linker::Impl {
   std::deque<Entry> entries;  // in the order added; serial = first_serial + index
   std::uint64_t first_serial = 0, next_serial = 0;
   pt::ptime newest;
-  std::unordered_map<std::string, std::deque<std::uint64_t>> by_key;  // "i:…", "p:…", "e:…"
-  std::unordered_map<std::uint64_t, std::deque<std::uint64_t>> by_band;
+  // Index lists are short (one customer's tickets; texts alike), and most buckets hold one
+  // ticket: a vector per key, and a multimap for the buckets, cost least.
+  std::unordered_map<std::string, std::vector<std::uint64_t>> by_key;  // "i:…", "p:…", "e:…"
+  std::unordered_multimap<std::uint64_t, std::uint64_t> by_band;
   std::unordered_map<std::string, std::uint64_t> by_id;
   std::size_t open_count = 0, bytes = 0;
   std::uint64_t added = 0, evicted = 0;
@@ -187,12 +190,17 @@ struct Linker::Impl {
     if (!w.email.empty()) k.push_back("e:" + w.email);
     return k;
   }
+  static std::size_t heap(const std::string& s) {  // beyond the small-string buffer
+    return s.capacity() > 15 ? s.capacity() + 1 : 0;
+  }
   static std::size_t size_of(const Entry& e) {
-    return sizeof(Entry) + e.id.capacity() + e.channel.capacity() + e.who.customer_id.capacity() +
-           e.who.phone.capacity() + e.who.email.capacity() +
-           e.sketch.capacity() * sizeof(std::uint32_t) +
-           // index entries: a serial in each list, plus a share of the map nodes
-           (3 + kBands) * (sizeof(std::uint64_t) + 48) + e.id.size() + 48;
+    const std::size_t keys =
+        !e.who.customer_id.empty() + !e.who.phone.empty() + !e.who.email.empty();
+    return sizeof(Entry) + heap(e.id) + heap(e.who.customer_id) + heap(e.who.phone) +
+           heap(e.who.email) + e.sketch.capacity() * sizeof(std::uint32_t) +
+           // the indexes: a map node with its list per identity, an id → serial node, and a
+           // multimap node per bucket (allocator overhead included)
+           keys * 96 + 64 + (e.similar_ok ? kBands * 32 : 0);
   }
   const Entry* find(std::uint64_t serial) const {
     if (serial < first_serial || serial >= next_serial) return nullptr;
@@ -201,23 +209,25 @@ struct Linker::Impl {
   Entry* find(std::uint64_t serial) {
     return const_cast<Entry*>(std::as_const(*this).find(serial));
   }
-  template <class Map, class Key>
-  static void unindex(Map& map, const Key& key, std::uint64_t serial) {
-    auto it = map.find(key);
-    if (it == map.end()) return;
-    auto& list = it->second;
-    // Serials enter each list in increasing order and leave in the same order.
-    if (!list.empty() && list.front() == serial)
-      list.pop_front();
-    else
-      list.erase(std::remove(list.begin(), list.end(), serial), list.end());
-    if (list.empty()) map.erase(it);
-  }
   void evict_front() {
     Entry& e = entries.front();
-    for (const auto& k : keys_of(e.who)) unindex(by_key, k, e.serial);
+    for (const auto& k : keys_of(e.who)) {
+      auto it = by_key.find(k);
+      if (it == by_key.end()) continue;
+      auto& list = it->second;  // serials enter in increasing order and leave in the same order
+      list.erase(std::remove(list.begin(), list.end(), e.serial), list.end());
+      if (list.empty()) by_key.erase(it);
+    }
     if (e.similar_ok) {
-      for (auto b : e.band_keys) unindex(by_band, b, e.serial);
+      for (auto b : bands(e.sketch)) {
+        auto [first, last] = by_band.equal_range(b);
+        for (auto it = first; it != last; ++it) {
+          if (it->second == e.serial) {
+            by_band.erase(it);
+            break;
+          }
+        }
+      }
     }
     if (auto it = by_id.find(e.id); it != by_id.end() && it->second == e.serial) by_id.erase(it);
     if (e.open) --open_count;
@@ -255,7 +265,9 @@ std::vector<RelatedTicket> Linker::related(const Ticket& ticket, pt::ptime at) c
     return gap <= window;
   };
   auto relate = [&](const Impl::Entry& e, std::string reason, double score) {
-    found.emplace(e.serial, RelatedTicket{e.id, e.channel, std::move(reason), score, e.created});
+    const std::string channel =
+        e.channel == Channel::unspecified ? std::string() : std::string(to_string(e.channel));
+    found.emplace(e.serial, RelatedTicket{e.id, channel, std::move(reason), score, e.created});
   };
   const std::pair<const char*, const std::string*> ids[] = {
       {"customer_id", &who.customer_id}, {"phone", &who.phone}, {"email", &who.email}};
@@ -272,9 +284,9 @@ std::vector<RelatedTicket> Linker::related(const Ticket& ticket, pt::ptime at) c
   if (f.chars >= im.options.min_text_chars) {
     std::unordered_set<std::uint64_t> seen;
     for (auto b : bands(f.sketch)) {
-      auto it = im.by_band.find(b);
-      if (it == im.by_band.end()) continue;
-      for (auto serial : it->second) {
+      auto [first, last] = im.by_band.equal_range(b);
+      for (auto it = first; it != last; ++it) {
+        const std::uint64_t serial = it->second;
         if (found.count(serial) || !seen.insert(serial).second) continue;
         const Impl::Entry* e = im.find(serial);
         if (!e || !usable(*e) || known_different(who, e->who)) continue;
@@ -299,8 +311,7 @@ std::vector<RelatedTicket> Linker::related(const Ticket& ticket, pt::ptime at) c
 void Linker::add(const Ticket& ticket, const Diagnosis& diagnosis) {
   Impl::Entry e;
   e.id = ticket.id ? *ticket.id : diagnosis.request_id;
-  e.channel = ticket.channel == Channel::unspecified ? std::string()
-                                                     : std::string(to_string(ticket.channel));
+  e.channel = ticket.channel;
   e.created = ticket.created_at ? *ticket.created_at : Timestamp{diagnosis.instant, 0};
   if (e.created.utc.is_not_a_date_time()) e.created.utc = pt::second_clock::universal_time();
   e.who = identity_of(ticket);
@@ -308,7 +319,8 @@ void Linker::add(const Ticket& ticket, const Diagnosis& diagnosis) {
   e.similar_ok = f.chars >= impl_->options.min_text_chars;
   e.sketch = std::move(f.sketch);
   e.sketch.shrink_to_fit();
-  if (e.similar_ok) e.band_keys = bands(e.sketch);
+  std::array<std::uint64_t, kBands> band_keys{};
+  if (e.similar_ok) band_keys = bands(e.sketch);
   const auto keys = Impl::keys_of(e.who);
 
   Impl& im = *impl_;
@@ -322,7 +334,18 @@ void Linker::add(const Ticket& ticket, const Diagnosis& diagnosis) {
   e.serial = im.next_serial++;
   for (const auto& k : keys) im.by_key[k].push_back(e.serial);
   if (e.similar_ok) {
-    for (auto b : e.band_keys) im.by_band[b].push_back(e.serial);
+    for (auto b : band_keys) {
+      // A bucket keeps its kBucket latest tickets: a text repeated by thousands (an outage) still
+      // costs a bounded scan, and the latest are the ones a new ticket is most likely part of.
+      auto [first, last] = im.by_band.equal_range(b);
+      std::size_t n = 0;
+      auto oldest = last;
+      for (auto it = first; it != last; ++it, ++n) {
+        if (oldest == last || it->second < oldest->second) oldest = it;
+      }
+      if (n >= kBucket) im.by_band.erase(oldest);
+      im.by_band.emplace(b, e.serial);
+    }
   }
   im.by_id[e.id] = e.serial;
   if (im.newest.is_not_a_date_time() || e.created.utc > im.newest) im.newest = e.created.utc;

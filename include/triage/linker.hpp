@@ -41,7 +41,7 @@ struct LinkerStats {
   std::size_t tickets = 0;       ///< remembered now (open and closed)
   std::size_t open = 0;          ///< of which still open
   std::size_t keys = 0;          ///< distinct customer ids, phones and e-mails indexed
-  std::size_t buckets = 0;       ///< text-similarity buckets in use
+  std::size_t buckets = 0;       ///< entries in the text-similarity index
   std::size_t memory_bytes = 0;  ///< an estimate of what the linker holds
   std::uint64_t added = 0, evicted = 0;
 };
