@@ -787,9 +787,9 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
     Label l;
     l.dimension = dim.id;
     // evaluate() decided every dimension already; the diagnosis reads its answer.
-    const std::optional<std::uint16_t> best =
-        ev.decided(di) >= 0 ? std::optional(static_cast<std::uint16_t>(ev.decided(di)))
-                            : std::nullopt;
+    // The decided value's index, or -1 (an index rather than an optional: GCC at -O1, as in the
+    // tsan preset, took the optional for maybe-uninitialized).
+    const std::int32_t best = ev.decided(di);
     l.confidence = ev.confidence_[di];
     const auto scores = ev.scores(di);
     for (std::size_t v = 0; v < scores.size(); ++v) {
@@ -797,15 +797,15 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
     }
     std::stable_sort(l.candidates.begin(), l.candidates.end(),
                      [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
-    if (best) {
-      l.value = dim.values[*best].id;
+    if (best >= 0) {
+      l.value = dim.values[static_cast<std::size_t>(best)].id;
     } else if (l.candidates.empty() && dim.fallback) {
       l.value = dim.fallback;
       l.confidence = 0;
     }
     for (const auto& c : ev.contributions()) {
       if (c.dimension != di) continue;
-      if (best && c.value != *best) continue;
+      if (best >= 0 && c.value != static_cast<std::uint16_t>(best)) continue;
       l.evidence.push_back(evidence_of(c));
     }
     d.labels.push_back(std::move(l));

@@ -37,7 +37,7 @@ std::string join(const std::vector<std::string>& items, std::string_view lang) {
 
 std::string local_minutes(const Calendar& cal, pt::ptime t) {
   const auto l = cal.to_local(t);
-  char buf[32];
+  char buf[64];  // room for any int the format could be given (GCC checks at -O1)
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d", static_cast<int>(l.date().year()),
                 static_cast<int>(l.date().month()), static_cast<int>(l.date().day()),
                 static_cast<int>(l.time_of_day().hours()),
