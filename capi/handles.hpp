@@ -31,6 +31,10 @@ struct triage_roster {
   triage::RouterRegistry routers;
 };
 
+struct triage_linker {
+  triage::Linker linker;
+};
+
 struct triage_holder {
   explicit triage_holder(triage::Engine e) : holder(std::move(e)) {}
   triage::EngineHolder holder;

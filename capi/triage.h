@@ -15,6 +15,7 @@
 #define TRIAGE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "triage/version.h"
 
@@ -190,6 +191,31 @@ TRIAGE_C_API int triage_holder_swap_json(triage_holder *holder, const char *pack
 TRIAGE_C_API int triage_holder_swap(triage_holder *holder, const triage_engine *engine);
 /* A new handle on the current engine (free it with triage_engine_free). */
 TRIAGE_C_API int triage_holder_acquire(const triage_holder *holder, triage_engine **out);
+
+/* ---- one case across channels ---------------------------------------------------------- */
+/* Remembers diagnosed tickets and relates a new one to the open tickets of the same customer
+ * (customer id, phone — its last 10 digits —, e-mail in lower case) created within the window,
+ * and to tickets of nearly the same text. Bounded (at most `max_tickets`; older than the window
+ * forgotten), deterministic, and safe to share between threads. 0 means the default: a window
+ * of 7 days, 100,000 tickets. */
+typedef struct triage_linker triage_linker;
+TRIAGE_C_API int triage_linker_new(int64_t window_seconds, size_t max_tickets,
+                                   triage_linker **out);
+TRIAGE_C_API void triage_linker_free(triage_linker *linker);
+/* Diagnoses a ticket with its related open tickets ("related": [{"ticket_id", "channel",
+ * "reason", "score", "created_at"}, …], best first), then remembers it under its id (or its
+ * request number). */
+TRIAGE_C_API int triage_diagnose_json_linked(const triage_engine *engine, triage_linker *linker,
+                                             const char *ticket, size_t len, char **out_json,
+                                             size_t *out_len);
+/* The ticket is closed: no longer related to new ones. *found (may be NULL) says whether the
+ * linker knew it. */
+TRIAGE_C_API int triage_linker_close(triage_linker *linker, const char *ticket_id, size_t len,
+                                     int *found);
+/* How many tickets the linker holds, and an estimate of its memory in bytes (either may be
+ * NULL). */
+TRIAGE_C_API int triage_linker_stats(const triage_linker *linker, size_t *tickets,
+                                     size_t *memory_bytes);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,8 @@
 #include "triage/templates.hpp"
 #include "triage/workflow.hpp"
 
+#include "repeat_contact.hpp"
+
 namespace triage {
 inline namespace v1 {
 namespace detail {
@@ -137,6 +139,7 @@ struct CompiledPack {
   std::vector<std::uint32_t> regex_rules_begin;   // CSR: regex → rules (evaluation indices)
   std::vector<std::uint32_t> regex_rules;
   EntityExtractor entities;
+  std::optional<RepeatContactFinder> repeat_contact;
   std::vector<std::uint32_t> score_offset;  // per dimension, into the flat score array
   std::size_t value_count = 0;
   std::vector<std::shared_ptr<const Classifier>> classifiers;

@@ -188,6 +188,10 @@ bool holds(const CompiledPack& cp, std::uint32_t n, const Evaluation& ev) {
                  c.items.end();
     case Condition::Kind::multi_department:
       return (ev.assisting_count() > 0) == c.exists;
+    case Condition::Kind::repeat_contact:
+      return ev.repeat_contact() == c.exists;
+    case Condition::Kind::related:
+      return (ev.related_count() > 0) == c.exists;
     case Condition::Kind::tags_any:
       for (auto ri : ev.fired_rules()) {
         for (const auto& t : cp.pack.rules[cp.rules[ri].pack_index].tags) {

@@ -103,6 +103,26 @@ json::object to_json(const Diagnosis& d) {
     so["targets"] = std::move(targets);
     o["sla"] = std::move(so);
   }
+  if (d.repeat_contact) {
+    const RepeatContact& rc = *d.repeat_contact;
+    json::array ev;
+    for (const auto& s : rc.evidence) ev.push_back(span_json(s));
+    json::object ro{{"found", rc.found}, {"evidence", std::move(ev)}};
+    ro["count"] = rc.count ? json::value(*rc.count) : json::value(nullptr);
+    ro["days_since"] = rc.days_since ? json::value(*rc.days_since) : json::value(nullptr);
+    o["repeat_contact"] = std::move(ro);
+  }
+  if (d.related) {
+    json::array rel;
+    for (const auto& r : *d.related) {
+      rel.push_back({{"ticket_id", r.ticket_id},
+                     {"channel", r.channel},
+                     {"reason", r.reason},
+                     {"score", r.score},
+                     {"created_at", format_timestamp(r.created)}});
+    }
+    o["related"] = std::move(rel);
+  }
   if (d.questions) {
     json::array qs;
     for (const auto& q : *d.questions) {

@@ -118,6 +118,8 @@ class Compiler {
         }
         break;
       case Condition::Kind::multi_department:
+      case Condition::Kind::repeat_contact:
+      case Condition::Kind::related:
         n.exists = c.exists;
         break;
     }
@@ -452,6 +454,11 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
       }
     }
     cp->rule_template.push_back(index);
+  }
+  if (pack.repeat_contact) {
+    TRIAGE_TRY(auto finder,
+               detail::RepeatContactFinder::compile(*pack.repeat_contact, options.limits));
+    cp->repeat_contact = std::move(finder);
   }
   if (pack.workflow) {
     auto wf = Workflow::compile(*pack.workflow);
@@ -792,9 +799,9 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
     Label l;
     l.dimension = dim.id;
     // evaluate() decided every dimension already; the diagnosis reads its answer.
-    const std::optional<std::uint16_t> best =
-        ev.decided(di) >= 0 ? std::optional(static_cast<std::uint16_t>(ev.decided(di)))
-                            : std::nullopt;
+    // The decided value's index, or -1 (an index rather than an optional: GCC at -O1, as in the
+    // tsan preset, took the optional for maybe-uninitialized).
+    const std::int32_t best = ev.decided(di);
     l.confidence = ev.confidence_[di];
     const auto scores = ev.scores(di);
     for (std::size_t v = 0; v < scores.size(); ++v) {
@@ -802,15 +809,15 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
     }
     std::stable_sort(l.candidates.begin(), l.candidates.end(),
                      [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
-    if (best) {
-      l.value = dim.values[*best].id;
+    if (best >= 0) {
+      l.value = dim.values[static_cast<std::size_t>(best)].id;
     } else if (l.candidates.empty() && dim.fallback) {
       l.value = dim.fallback;
       l.confidence = 0;
     }
     for (const auto& c : ev.contributions()) {
       if (c.dimension != di) continue;
-      if (best && c.value != *best) continue;
+      if (best >= 0 && c.value != static_cast<std::uint16_t>(best)) continue;
       l.evidence.push_back(evidence_of(c));
     }
     d.labels.push_back(std::move(l));
@@ -826,6 +833,17 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
     d.entities.push_back({std::string(to_string(e.kind)), span.text, std::move(span)});
   }
   d.language = std::string(detect_language(ticket.text));
+  d.instant = created;
+  // What the customer says about earlier contacts, and what the host's linker knows of them:
+  // urgency, routing and the response may read both.
+  if (cp.repeat_contact) {
+    d.repeat_contact = cp.repeat_contact->find(ticket);
+    ev.repeat_contact_ = d.repeat_contact->found;
+  }
+  if (opts.linker) {
+    d.related = opts.linker->related(ticket, created);
+    ev.related_ = d.related->size();
+  }
   // After classification: urgency, then who owns the ticket, then the clocks.
   if (cp.pack.has_urgency) {
     const Urgency u = detail::assess_urgency(cp, ev, d.explain);

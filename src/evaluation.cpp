@@ -51,6 +51,8 @@ void Evaluation::reset(const Engine& engine, const Ticket& ticket) {
   decided_.assign(cp.pack.dimensions.size(), -1);
   urgency_ = -1;
   assisting_ = 0;
+  repeat_contact_ = false;
+  related_ = 0;
   confidence_.assign(cp.pack.dimensions.size(), 0.0);
   calibrated_.assign(cp.pack.dimensions.size(), 0);
 }

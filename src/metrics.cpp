@@ -91,6 +91,7 @@ using Judged = std::vector<std::pair<std::string, TargetStatus::State>>;
 
 void add(MetricsReport& r, const TicketHistory& h, const Diagnosis& d, const Judged& sla) {
   ++r.tickets;
+  r.repeat_contacts += d.repeat_contact && d.repeat_contact->found;
   for (const auto& l : d.labels) {
     if (l.value) ++r.counts[l.dimension][*l.value];
   }
@@ -235,6 +236,7 @@ boost::json::object report_json(const MetricsReport& r) {
           {"sla", std::move(sla)},
           {"sla_all_targets", compliance_json(r.sla_total())},
           {"reopen_rate", round3(r.reopen_rate())},
+          {"repeat_contacts", r.repeat_contacts},
           {"counts", std::move(counts)}};
 }
 
@@ -284,14 +286,15 @@ boost::json::object to_json(const Metrics& m) {
 }
 
 std::string to_table(const Metrics& m) {
-  TextTable groups{{"group", "tickets", "closed", "FCR", "avg h", "p90 h", "CSAT", "reopen"},
-                   {false, true, true, true, true, true, true, true},
+  TextTable groups{
+      {"group", "tickets", "closed", "FCR", "avg h", "p90 h", "CSAT", "reopen", "repeat"},
+      {false, true, true, true, true, true, true, true, true},
                    {}};
   auto row = [&](const std::string& name, const MetricsReport& r) {
     groups.rows.push_back({name, std::to_string(r.tickets), std::to_string(r.closed),
                            percent(r.fcr_rate()), one_decimal(r.average_handling_hours()),
                            one_decimal(r.p90_handling_hours()), percent(r.csat()),
-                           percent(r.reopen_rate())});
+                           percent(r.reopen_rate()), std::to_string(r.repeat_contacts)});
   };
   row("all", m.overall);
   for (const auto& [g, r] : m.by_group) row(g, r);

@@ -211,6 +211,16 @@ class Reader {
             }
           }
         }
+      } else if (key == "repeat_contact" || key == "related") {
+        if (stage_ == Stage::rules) {
+          return invalid(at, std::string(key) +
+                                 " conditions are read after classification, so they are allowed "
+                                 "only in urgency, routing and SLA rules, questions, knowledge and "
+                                 "templates");
+        }
+        if (!kv.value().is_bool()) return type_error(at, "boolean", kv.value());
+        c.kind = key == "related" ? Condition::Kind::related : Condition::Kind::repeat_contact;
+        c.exists = kv.value().get_bool();
       } else if (key == "not") {
         c.kind = Condition::Kind::not_;
         Condition sub;
@@ -223,7 +233,7 @@ class Reader {
           return unknown_key(where, key,
                              "text_any, text_all, text_none, regex, has, fields, all_of, any_of, "
                              "not, tier, tenure, channel, frequency, impact, label, tags, urgency, "
-                             "multi_department");
+                             "multi_department, repeat_contact, related");
         }
         c.kind = Condition::Kind::field_in;
         c.field = std::string(ek->field);
@@ -1187,10 +1197,13 @@ Result<I18n> read_i18n(const json::value& v) {
     std::map<std::string, Localized, std::less<>>* table = kv.key() == "values" ? &out.values
                                                            : kv.key() == "departments"
                                                                ? &out.departments
-                                                           : kv.key() == "urgency" ? &out.urgency
-                                                           : kv.key() == "fields"  ? &out.fields
-                                                                                   : nullptr;
-    if (!table) return unknown_key(where, kv.key(), "values, departments, urgency, fields");
+                                                           : kv.key() == "urgency"  ? &out.urgency
+                                                           : kv.key() == "fields"   ? &out.fields
+                                                           : kv.key() == "channels" ? &out.channels
+                                                                                    : nullptr;
+    if (!table) {
+      return unknown_key(where, kv.key(), "values, departments, urgency, fields, channels");
+    }
     const json::object* to;
     TRIAGE_TRY(to, object_at(kv.value(), child(where, kv.key())));
     for (const auto& e : *to) {
@@ -1217,6 +1230,71 @@ Result<std::optional<Condition>> opt_when(const json::object& o, const std::stri
   Condition c;
   TRIAGE_TRY(c, reader.condition(w->value(), child(where, "when"), 0));
   return std::optional<Condition>(std::move(c));
+}
+
+// valid_from / valid_until of a template or knowledge entry: instants with offsets, the window
+// non-empty.
+Result<Validity> read_validity(const json::object& o, const std::string& where) {
+  Validity v;
+  for (auto [key, dest] :
+       {std::pair<const char*, std::optional<Timestamp>*>{"valid_from", &v.valid_from},
+        {"valid_until", &v.valid_until}}) {
+    auto f = o.find(key);
+    if (f == o.end()) continue;
+    const std::string at = child(where, key);
+    if (!f->value().is_string()) return type_error(at, "string", f->value());
+    Timestamp t;
+    TRIAGE_TRY(t, parse_timestamp(f->value().get_string(), at));
+    *dest = t;
+  }
+  if (v.valid_from && v.valid_until && v.valid_until->utc <= v.valid_from->utc) {
+    return invalid(child(where, "valid_until"), "must be later than valid_from");
+  }
+  return v;
+}
+
+Result<RepeatContactSpec> read_repeat_contact(const json::value& v, const PackLimits& limits) {
+  const std::string where = "/repeat_contact";
+  const json::object* o;
+  TRIAGE_TRY(o, object_at(v, where));
+  RepeatContactSpec spec;
+  spec.where = where;
+  for (const auto& kv : *o) {
+    const std::string at = child(where, kv.key());
+    std::vector<std::string>* list = kv.key() == "patterns" ? &spec.patterns
+                                     : kv.key() == "count"  ? &spec.count
+                                     : kv.key() == "since"  ? &spec.since
+                                                            : nullptr;
+    if (list) {
+      TRIAGE_TRY(*list, string_list(kv.value(), at));
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        if ((*list)[i].empty())
+          return make_error(Errc::pack_bad_regex, child(at, i), "empty expression");
+        if ((*list)[i].size() > limits.max_regex_bytes) {
+          return make_error(
+              Errc::pack_limit, child(at, i),
+              "expression longer than " + std::to_string(limits.max_regex_bytes) + " bytes");
+        }
+      }
+      continue;
+    }
+    if (kv.key() == "numbers" || kv.key() == "units") {
+      auto& table = kv.key() == "numbers" ? spec.numbers : spec.units;
+      const json::object* to;
+      TRIAGE_TRY(to, object_at(kv.value(), at));
+      for (const auto& e : *to) {
+        if (!e.value().is_number()) return type_error(child(at, e.key()), "number", e.value());
+        const double n = e.value().to_number<double>();
+        if (!std::isfinite(n) || n < 0) return invalid(child(at, e.key()), "must be a number >= 0");
+        table.emplace(fold(e.key()), n);
+      }
+      continue;
+    }
+    return unknown_key(where, kv.key(), "patterns, count, since, numbers, units");
+  }
+  if (spec.patterns.empty())
+    return invalid(child(where, "patterns"), "at least one expression is required");
+  return spec;
 }
 
 Result<std::vector<QuestionSpec>> read_questions(const json::value& v, Reader& reader) {
@@ -1263,11 +1341,13 @@ Result<std::vector<KnowledgeEntry>> read_knowledge(const json::value& v, Reader&
     const json::object* o;
     TRIAGE_TRY(o, object_at(v.get_array()[i], at));
     for (const auto& kv : *o) {
-      static const std::set<std::string_view> keys = {"id",    "title",     "when",      "keywords",
-                                                      "cause", "immediate", "long_term", "owner"};
+      static const std::set<std::string_view> keys = {
+          "id",        "title",     "when",  "keywords",   "cause",
+          "immediate", "long_term", "owner", "valid_from", "valid_until"};
       if (!keys.count(kv.key())) {
         return unknown_key(at, kv.key(),
-                           "id, title, when, keywords, cause, immediate, long_term, owner");
+                           "id, title, when, keywords, cause, immediate, long_term, owner, "
+                           "valid_from, valid_until");
       }
     }
     KnowledgeEntry k;
@@ -1307,6 +1387,7 @@ Result<std::vector<KnowledgeEntry>> read_knowledge(const json::value& v, Reader&
       TRIAGE_TRY(steps, string_list(l->value(), child(child(at, "immediate"), lang)));
       k.immediate.emplace(lang, std::move(steps));
     }
+    TRIAGE_TRY(k.validity, read_validity(*o, at));
     TRIAGE_TRY(k.owner, req_string(*o, "owner", at));
     if (std::none_of(depts.begin(), depts.end(), [&](auto& d) { return d.id == k.owner; })) {
       return make_error(Errc::pack_unknown_reference, child(at, "owner"),
@@ -1330,8 +1411,10 @@ Result<std::vector<TemplateSpec>> read_templates(const json::value& v, Reader& r
     const json::object* o;
     TRIAGE_TRY(o, object_at(v.get_array()[i], at));
     for (const auto& kv : *o) {
-      if (kv.key() != "id" && kv.key() != "kind" && kv.key() != "when" && kv.key() != "text") {
-        return unknown_key(at, kv.key(), "id, kind, when, text");
+      static const std::set<std::string_view> keys = {"id",   "kind",       "when",
+                                                      "text", "valid_from", "valid_until"};
+      if (!keys.count(kv.key())) {
+        return unknown_key(at, kv.key(), "id, kind, when, text, valid_from, valid_until");
       }
     }
     TemplateSpec t;
@@ -1350,6 +1433,7 @@ Result<std::vector<TemplateSpec>> read_templates(const json::value& v, Reader& r
                             "resolved_confirmation|follow_up_visit");
     }
     TRIAGE_TRY(t.when, opt_when(*o, at, reader));
+    TRIAGE_TRY(t.validity, read_validity(*o, at));
     auto text = o->find("text");
     if (text == o->end()) return make_error(Errc::field_missing, child(at, "text"), "required");
     TRIAGE_TRY(t.text, read_localized(text->value(), child(at, "text")));
@@ -1362,6 +1446,11 @@ Result<std::vector<TemplateSpec>> read_templates(const json::value& v, Reader& r
   return out;
 }
 }  // namespace
+
+bool Validity::contains(boost::posix_time::ptime instant) const noexcept {
+  if (valid_from && instant < valid_from->utc) return false;
+  return !(valid_until && instant >= valid_until->utc);
+}
 
 std::string_view to_string(Urgency u) noexcept {
   constexpr std::array<std::string_view, urgency_count> names = {"critical", "high", "medium",
@@ -1408,15 +1497,16 @@ Result<Pack> read_pack(const json::value& doc, const PackLimits& limits) {
   const auto& o = doc.get_object();
   const std::string root;
   static const std::set<std::string_view> top = {
-      "schema",  "name",        "version", "description", "settings",  "dimensions", "rules",
-      "urgency", "departments", "routing", "calendars",   "sla",       "workflow",   "chains",
-      "i18n",    "questions",   "clarify", "knowledge",   "templates", "model"};
+      "schema",    "name",    "version",       "description", "settings",  "dimensions",
+      "rules",     "urgency", "departments",   "routing",     "calendars", "sla",
+      "workflow",  "chains",  "i18n",          "questions",   "clarify",   "knowledge",
+      "templates", "model",   "repeat_contact"};
   for (const auto& kv : o) {
     if (!top.count(kv.key())) {
       return unknown_key(root, kv.key(),
                          "schema, name, version, description, settings, dimensions, rules, "
                          "urgency, departments, routing, calendars, sla, workflow, chains, i18n, "
-                         "questions, clarify, knowledge, templates, model");
+                         "questions, clarify, knowledge, templates, model, repeat_contact");
     }
   }
   Pack p;
@@ -1581,6 +1671,9 @@ Result<Pack> read_pack(const json::value& doc, const PackLimits& limits) {
       return invalid("/model/min_probability", "a probability from 0 to 1 is required");
     }
     p.model = std::move(ref);
+  }
+  if (auto rc = o.find("repeat_contact"); rc != o.end()) {
+    TRIAGE_TRY(p.repeat_contact, read_repeat_contact(rc->value(), limits));
   }
   if (auto i = o.find("i18n"); i != o.end()) {
     TRIAGE_TRY(p.i18n, read_i18n(i->value()));

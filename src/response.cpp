@@ -37,7 +37,7 @@ std::string join(const std::vector<std::string>& items, std::string_view lang) {
 
 std::string local_minutes(const Calendar& cal, pt::ptime t) {
   const auto l = cal.to_local(t);
-  char buf[32];
+  char buf[64];  // room for any int the format could be given (GCC checks at -O1)
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d", static_cast<int>(l.date().year()),
                 static_cast<int>(l.date().month()), static_cast<int>(l.date().day()),
                 static_cast<int>(l.time_of_day().hours()),
@@ -89,8 +89,9 @@ void respond(const CompiledPack& cp, const Evaluation& ev, const Ticket& ticket,
   if (!pack.knowledge.empty()) {
     std::vector<KnownIssueMatch> found;
     for (std::size_t i = 0; i < pack.knowledge.size(); ++i) {
-      if (!holds(cp, cp.knowledge[i].when, ev)) continue;
       const KnowledgeEntry& k = pack.knowledge[i];
+      // Outside its window an answer is never given, however well it matches.
+      if (!k.validity.contains(d.instant) || !holds(cp, cp.knowledge[i].when, ev)) continue;
       KnownIssueMatch m;
       m.id = k.id;
       m.title = pick(k.title, lang);
@@ -161,8 +162,9 @@ void respond(const CompiledPack& cp, const Evaluation& ev, const Ticket& ticket,
   // 4. The response: a template chosen by a rule, else by the state of the diagnosis.
   if (!pack.templates.empty()) {
     std::int32_t chosen = -1;
+    auto valid = [&](std::size_t t) { return pack.templates[t].validity.contains(d.instant); };
     for (auto ri : ev.fired_rules()) {
-      if (cp.rule_template[ri] >= 0) {
+      if (cp.rule_template[ri] >= 0 && valid(static_cast<std::size_t>(cp.rule_template[ri]))) {
         chosen = cp.rule_template[ri];
         break;
       }
@@ -174,7 +176,7 @@ void respond(const CompiledPack& cp, const Evaluation& ev, const Ticket& ticket,
                                     : known ? "apology_solution"
                                             : "opening";
       for (std::size_t i = 0; i < pack.templates.size() && chosen < 0; ++i) {
-        if (pack.templates[i].kind == kind && applies(cp, cp.templates[i].when, ev)) {
+        if (pack.templates[i].kind == kind && valid(i) && applies(cp, cp.templates[i].when, ev)) {
           chosen = static_cast<std::int32_t>(i);
         }
       }
@@ -255,6 +257,17 @@ void respond(const CompiledPack& cp, const Evaluation& ev, const Ticket& ticket,
         }
         if (name == "long_term") return best ? std::optional(best->long_term) : std::nullopt;
         if (name == "agent") return d.route ? d.route->agent : std::nullopt;
+        if (name == "related_channel" || name == "related_ticket") {
+          if (!d.related || d.related->empty()) return std::nullopt;
+          const RelatedTicket& r = d.related->front();
+          if (name == "related_ticket") return r.ticket_id;
+          if (r.channel.empty()) return std::nullopt;
+          return title(pack.i18n.channels, r.channel, lang, r.channel);
+        }
+        if (name == "repeat_count") {
+          if (!d.repeat_contact || !d.repeat_contact->count) return std::nullopt;
+          return std::to_string(*d.repeat_contact->count);
+        }
         return std::nullopt;
       };
       d.response = RenderedTemplate{spec.id, spec.kind, it->first, it->second.render(lookup)};

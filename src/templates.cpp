@@ -7,11 +7,12 @@ inline namespace v1 {
 
 const std::vector<std::string_view>& template_placeholders() noexcept {
   static const std::vector<std::string_view> names = {
-      "request_id",   "ticket.id",          "customer.name",  "product",  "module",
-      "order_id",     "error_message",      "version",        "os",       "problem_type",
-      "request_kind", "scenario",           "demand",         "urgency",  "primary",
-      "assisting",    "first_response_due", "resolution_due", "plan_due", "questions",
-      "cause",        "immediate",          "long_term",      "agent"};
+      "request_id",     "ticket.id",          "customer.name",  "product",  "module",
+      "order_id",       "error_message",      "version",        "os",       "problem_type",
+      "request_kind",   "scenario",           "demand",         "urgency",  "primary",
+      "assisting",      "first_response_due", "resolution_due", "plan_due", "questions",
+      "cause",          "immediate",          "long_term",      "agent",    "related_channel",
+      "related_ticket", "repeat_count"};
   return names;
 }
 

@@ -93,7 +93,8 @@ void add(std::vector<Finding>& out, Finding::Severity sev, std::string code, std
 }
 }  // namespace
 
-std::vector<Finding> validate_pack(std::string_view text, const EngineOptions& options) {
+std::vector<Finding> validate_pack(std::string_view text, const EngineOptions& options,
+                                   const ValidateOptions& validate) {
   std::vector<Finding> out;
   auto pack = parse_pack(text, options.limits);
   auto load_error = [&](const Error& e) {
@@ -253,6 +254,28 @@ std::vector<Finding> validate_pack(std::string_view text, const EngineOptions& o
         }
       }
     }
+  }
+  // 7. Answers past their date, or about to be, at the instant asked about.
+  if (validate.at) {
+    namespace pt = boost::posix_time;
+    const pt::ptime at = *validate.at;
+    const pt::ptime soon = at + pt::hours(24) * validate.expiring_days;
+    auto judge = [&](const Validity& v, const std::string& what, const std::string& id,
+                     const std::string& where) {
+      if (!v.valid_until) return;
+      const std::string until = format_timestamp(*v.valid_until);
+      if (v.valid_until->utc <= at) {
+        add(out, Finding::Severity::warning, "expired", where + "/valid_until",
+            what + " " + id + " expired at " + until + "; it is never chosen", {id});
+      } else if (v.valid_until->utc <= soon) {
+        add(out, Finding::Severity::warning, "expiring_soon", where + "/valid_until",
+            what + " " + id + " expires at " + until + ", within " +
+                std::to_string(validate.expiring_days) + " days",
+            {id});
+      }
+    };
+    for (const auto& t : p.templates) judge(t.validity, "template", t.id, t.where);
+    for (const auto& k : p.knowledge) judge(k.validity, "knowledge entry", k.id, k.where);
   }
   for (auto& f : out) {
     if (f.line == 0 && !f.where.empty() && f.where[0] == '/') {

@@ -306,6 +306,27 @@ TEST(Cli, ValidateReportsFindingsAndExitsByTheirSeverity) {
   EXPECT_EQ(run("validate /nonexistent.json").status, 2);
 }
 
+TEST(Cli, ValidateAtAnInstantWarnsAboutStaleAnswers) {
+  auto pack = boost::json::parse(R"({"schema": 1, "name": "p", "version": "1",
+    "dimensions": [{"id": "d", "values": ["a"]}],
+    "rules": [{"id": "r", "when": {"text_any": ["x"]}, "then": {"score": {"d": {"a": 1}}}}],
+    "templates": [{"id": "t.618", "kind": "opening", "valid_until": "2026-06-21T00:00:00+08:00",
+                   "text": {"zh-Hans": "a", "zh-Hant": "a", "en": "a"}}]})");
+  const std::string file = ::testing::TempDir() + "dated_" + std::to_string(getpid()) + ".json";
+  std::ofstream(file) << boost::json::serialize(pack);
+  EXPECT_EQ(run("validate " + file).status, 0);
+  auto soon = run("validate --at 2026-06-01T00:00:00+08:00 " + file);
+  EXPECT_EQ(soon.status, 1);
+  EXPECT_NE(soon.out.find("[expiring_soon] /templates/0/valid_until: template t.618 expires at "
+                          "2026-06-21T00:00:00+08:00, within 30 days"),
+            std::string::npos)
+      << soon.out;
+  auto gone = run("validate --format json --at 2026-06-20T16:00:00Z " + file);
+  EXPECT_EQ(gone.status, 1);
+  EXPECT_EQ(boost::json::parse(gone.out).at("findings").as_array()[0].at("code"), "expired");
+  EXPECT_EQ(run("validate --at 2026-06-20 " + file).status, 2);  // an instant needs its offset
+}
+
 TEST(Cli, TrainThenCrossValidate) {
   const std::string model = ::testing::TempDir() + "model_" + std::to_string(getpid()) + ".json";
   auto t = run("train " TRIAGE_SOURCE_DIR "/examples/labelled.jsonl -o " + model);

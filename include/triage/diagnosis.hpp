@@ -10,6 +10,7 @@
 
 #include "triage/calendar.hpp"
 #include "triage/sla.hpp"
+#include "triage/timestamp.hpp"
 
 namespace triage {
 inline namespace v1 {
@@ -89,6 +90,24 @@ struct KnownIssueMatch {
   std::string owner;
 };
 
+/// The customer says this is not the first contact about the matter: the phrases that say so,
+/// and, when the text states them, how many contacts and how long since the first.
+struct RepeatContact {
+  bool found = false;
+  std::vector<MatchedSpan> evidence;  ///< in text order
+  std::optional<int> count;           ///< "都来第8次了" → 8, "third time" → 3
+  std::optional<int> days_since;  ///< "一个星期" → 7, "10多天" → 10, "two weeks" → 14
+};
+
+/// An open ticket the host's linker relates to this one (see linker.hpp).
+struct RelatedTicket {
+  std::string ticket_id;
+  std::string channel;  ///< as in the ticket ("" when it had none)
+  std::string reason;   ///< customer_id, phone, email or similar_text
+  double score = 0;     ///< 1 for an identity match; the text similarity otherwise
+  Timestamp created;    ///< as the ticket gave it (or the instant it was diagnosed at)
+};
+
 struct RenderedTemplate {
   std::string id, kind, language, text;
 };
@@ -116,11 +135,16 @@ struct Diagnosis {
   std::vector<Label> labels;  ///< in the pack's dimension order
   std::vector<std::string> tags;
   std::vector<FoundEntity> entities;
+  /// The instant the diagnosis is for: the ticket's created_at, or the `now` it was given.
+  /// Validity windows are judged at it (not serialised: created_at is in the ticket).
+  boost::posix_time::ptime instant;
   std::string language;                ///< zh-Hans, zh-Hant or en
   std::optional<std::string> urgency;  ///< set when the pack has an urgency section
   std::optional<Route> route;          ///< set when the pack has a routing section
   std::optional<SlaReport> sla;        ///< set when the pack has an SLA section
   std::vector<Explanation> explain;
+  std::optional<RepeatContact> repeat_contact;  ///< set when the pack has a repeat_contact section
+  std::optional<std::vector<RelatedTicket>> related;      ///< set when the host passed a linker
   std::optional<std::vector<Question>> questions;         ///< when the pack asks questions
   std::optional<std::vector<KnownIssueMatch>> knowledge;  ///< when the pack has known issues
   std::optional<RenderedTemplate> response;               ///< JSON key "template"

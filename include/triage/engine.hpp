@@ -18,6 +18,7 @@
 #include "triage/diagnosis.hpp"
 #include "triage/error.hpp"
 #include "triage/evaluation.hpp"
+#include "triage/linker.hpp"
 #include "triage/pack.hpp"
 #include "triage/request_id.hpp"
 #include "triage/router.hpp"
@@ -47,6 +48,9 @@ struct DiagnoseOptions {
   /// ticket in that agent's load). Routers come from `routers`, or the built-in three.
   Roster* roster = nullptr;
   const RouterRegistry* routers = nullptr;
+  /// With a linker, the diagnosis lists the related open tickets (`related`), and conditions
+  /// and templates may use them. The host adds the ticket to the linker afterwards.
+  const Linker* linker = nullptr;
 };
 
 struct EngineStats {

@@ -65,6 +65,10 @@ class Evaluation {
   /// The urgency index (0 = critical) once decided, or -1; assisting departments once routed.
   std::int32_t urgency() const noexcept { return urgency_; }
   std::size_t assisting_count() const noexcept { return assisting_; }
+  /// Whether the text says this is a repeat contact (once the diagnosis has looked).
+  bool repeat_contact() const noexcept { return repeat_contact_; }
+  /// How many related open tickets the host's linker found (0 without a linker).
+  std::size_t related_count() const noexcept { return related_; }
   /// True when some earlier rule or classifier gave the dimension a positive score.
   bool has_score(std::string_view dimension) const;
   /// True when the ticket or an entity found in its text supplies the field.
@@ -119,6 +123,8 @@ class Evaluation {
   std::vector<std::int32_t> decided_;
   std::int32_t urgency_ = -1;
   std::size_t assisting_ = 0;
+  bool repeat_contact_ = false;
+  std::size_t related_ = 0;
   std::vector<double> confidence_;
   std::vector<std::uint8_t> calibrated_;
 };

@@ -43,6 +43,7 @@ struct MetricsReport {
   std::size_t closed = 0;   ///< with a "closed" event; the rates below are over these
   std::size_t first_contact_resolved = 0;
   std::size_t reopened = 0;
+  std::size_t repeat_contacts = 0;     ///< tickets whose text says they are not the first contact
   std::vector<double> handling_hours;  ///< creation → last resolution, per resolved ticket
   std::size_t satisfied = 0, neutral = 0, unsatisfied = 0, unrated = 0;
   std::map<std::string, SlaCompliance> sla;                          ///< per target name

@@ -17,6 +17,7 @@
 #include "triage/chain.hpp"
 #include "triage/error.hpp"
 #include "triage/sla.hpp"
+#include "triage/timestamp.hpp"
 #include "triage/version.hpp"
 #include "triage/workflow.hpp"
 
@@ -66,6 +67,8 @@ struct Condition {
     tags_any,          ///< a classification rule that fired set one of these tags (stage 2+)
     urgency_in,        ///< the urgency is one of `values` (routing and SLA rules)
     multi_department,  ///< the route names assisting departments (SLA rules); `exists` = wanted
+    repeat_contact,    ///< the text says this is not the first contact (urgency rules and later)
+    related,           ///< the host's linker found related open tickets (templates, knowledge)
   };
   Kind kind = Kind::all_of;
   std::vector<Condition> children;
@@ -194,7 +197,7 @@ inline constexpr std::array<std::string_view, 3> languages = {"zh-Hans", "zh-Han
 /// Titles in each language: of dimension values ("problem_type.system_failure"), departments,
 /// urgency levels and fields.
 struct I18n {
-  std::map<std::string, Localized, std::less<>> values, departments, urgency, fields;
+  std::map<std::string, Localized, std::less<>> values, departments, urgency, fields, channels;
 };
 
 struct QuestionSpec {
@@ -203,6 +206,13 @@ struct QuestionSpec {
   std::optional<Condition> when;
   Localized ask;
   std::string where;
+};
+
+/// When an answer may be given: outside [valid_from, valid_until) it is never chosen. Both ends
+/// are instants with offsets; either may be open.
+struct Validity {
+  std::optional<Timestamp> valid_from, valid_until;
+  bool contains(boost::posix_time::ptime instant) const noexcept;
 };
 
 struct KnowledgeEntry {
@@ -214,6 +224,7 @@ struct KnowledgeEntry {
   std::map<std::string, std::vector<std::string>, std::less<>> immediate;
   Localized long_term;
   std::string owner;  ///< department
+  Validity validity;
   std::string where;
 };
 
@@ -223,6 +234,7 @@ struct TemplateSpec {
       kind;  ///< opening, clarification, apology_solution, resolved_confirmation, follow_up_visit
   std::optional<Condition> when;
   Localized text;
+  Validity validity;
   std::string where;
 };
 inline constexpr std::array<std::string_view, 5> template_kinds = {
@@ -237,6 +249,19 @@ struct ModelRef {
   /// The model speaks on a dimension only when its top probability reaches this: a weak opinion
   /// must not unsettle what the rules (or a fallback) decide.
   double min_probability = 0.0;
+};
+
+/// Phrases that say a ticket is not the customer's first contact about the matter ("都来第8次了",
+/// "still not solved after two weeks"). Every expression runs on the folded text (simplified
+/// Chinese, lower case, half width); `count` and `since` expressions are read only when some
+/// `pattern` matched.
+struct RepeatContactSpec {
+  std::vector<std::string> patterns;  ///< any match: a repeat contact, the match is evidence
+  std::vector<std::string> count;     ///< group 1: how many contacts (第8次 → 8)
+  std::vector<std::string> since;     ///< group 1: a number, group 2: a unit of `units`
+  std::map<std::string, double, std::less<>> numbers;  ///< number words: "twice" → 2
+  std::map<std::string, double, std::less<>> units;    ///< unit words in days: "星期" → 7
+  std::string where;
 };
 
 struct PackSettings {
@@ -263,6 +288,7 @@ struct Pack {
   std::map<std::string, Localized, std::less<>> clarify;  ///< per dimension: {first} or {second}?
   std::vector<KnowledgeEntry> knowledge;
   std::vector<TemplateSpec> templates;
+  std::optional<RepeatContactSpec> repeat_contact;  ///< absent: diagnoses carry no repeat_contact
   std::optional<ModelRef> model;
   bool has_urgency = false;  ///< the pack declares an urgency section
 };

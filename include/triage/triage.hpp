@@ -16,6 +16,7 @@
 #include "triage/holder.hpp"
 #include "triage/language.hpp"
 #include "triage/learned_classifier.hpp"
+#include "triage/linker.hpp"
 #include "triage/matcher.hpp"
 #include "triage/metrics.hpp"
 #include "triage/pack.hpp"

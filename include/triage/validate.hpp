@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,8 +28,16 @@ struct Finding {
 };
 std::string_view to_string(Finding::Severity s) noexcept;
 
+struct ValidateOptions {
+  /// With an instant, templates and knowledge entries are judged at it: `expired` (valid_until
+  /// at or before it) and `expiring_soon` (within `expiring_days` after it) are warnings.
+  std::optional<boost::posix_time::ptime> at;
+  int expiring_days = 30;
+};
+
 /// Every finding for a pack document, errors first. An error means the pack does not load.
-std::vector<Finding> validate_pack(std::string_view pack_json, const EngineOptions& options = {});
+std::vector<Finding> validate_pack(std::string_view pack_json, const EngineOptions& options = {},
+                                   const ValidateOptions& validate = {});
 
 boost::json::object to_json(const Finding& f);
 

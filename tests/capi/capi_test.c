@@ -262,6 +262,35 @@ static void threads(const triage_engine *e) {
   triage_string_free(expected);
 }
 
+/* The water heater reported in the app, then by phone: one case. */
+static void linker(const triage_engine *e) {
+  triage_linker *l = NULL;
+  char *out = NULL;
+  size_t len = 0, tickets = 0, bytes = 0;
+  int found = -1;
+  CHECK(triage_linker_new(-1, 0, &l) == TRIAGE_ERR_INVALID_ARGUMENT && l == NULL);
+  CHECK(triage_linker_new(0, 0, &l) == TRIAGE_OK && l != NULL);
+  const char *chat = "{\"id\":\"APP-1\",\"channel\":\"app\",\"created_at\":\"2026-11-20T09:12:00+08:00\","
+                     "\"customer\":{\"id\":\"C1\",\"phone\":\"138 0013 8000\"},\"text\":\"热水器不加热\"}";
+  const char *call = "{\"id\":\"TEL-7\",\"channel\":\"phone\",\"created_at\":\"2026-11-20T15:40:00+08:00\","
+                     "\"customer\":{\"phone\":\"+86 13800138000\"},\"text\":\"你们的客服永远没人回复\"}";
+  CHECK(triage_diagnose_json_linked(e, l, chat, strlen(chat), &out, &len) == TRIAGE_OK);
+  CHECK(contains(out, "\"related\":[]"));
+  triage_string_free(out);
+  CHECK(triage_diagnose_json_linked(e, l, call, strlen(call), &out, &len) == TRIAGE_OK);
+  CHECK(contains(out, "\"ticket_id\":\"APP-1\",\"channel\":\"app\",\"reason\":\"phone\""));
+  triage_string_free(out);
+  CHECK(triage_linker_stats(l, &tickets, &bytes) == TRIAGE_OK && tickets == 2 && bytes > 0);
+  CHECK(triage_linker_close(l, "APP-1", 5, &found) == TRIAGE_OK && found == 1);
+  CHECK(triage_linker_close(l, "nope", 4, &found) == TRIAGE_OK && found == 0);
+  out = NULL;
+  CHECK(triage_diagnose_json_linked(e, l, "{\"text\": 5}", 11, &out, &len) == TRIAGE_ERR_FIELD_TYPE);
+  CHECK(out == NULL);
+  CHECK(triage_diagnose_json_linked(e, NULL, call, strlen(call), &out, &len) == TRIAGE_ERR_INVALID_ARGUMENT);
+  triage_linker_free(l);
+  triage_linker_free(NULL);
+}
+
 int main(void) {
   triage_engine *e = NULL;
   versions();
@@ -276,6 +305,7 @@ int main(void) {
   holder();
   packs();
   threads(e);
+  linker(e);
   triage_engine_free(e);
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;

@@ -87,7 +87,8 @@ int eval(const EvalArgs& args);
 
 struct ValidateArgs {
   std::string pack;
-  std::string format = "text";  // text | json
+  std::optional<std::string> at;  // judge validity windows at this instant
+  std::string format = "text";    // text | json
 };
 int validate(const ValidateArgs& args);
 

@@ -106,9 +106,13 @@ int main(int argc, char** argv) {
       "validate",
       "Check a pack: load errors with pointer, line and column, and lints (rules that can never\n"
       "fire, shadowed rules, overlapping keywords of competing rules, values no rule produces,\n"
-      "repeated routing rows, values without a handling group).\n"
+      "repeated routing rows, values without a handling group; with --at, answers expired or\n"
+      "expiring within 30 days).\n"
       "Exit status: 0 clean (notes only), 1 warnings, 2 errors or usage.");
   validate_cmd->add_option("pack", va.pack, "Rule pack JSON file")->required();
+  validate_cmd->add_option("--at", va.at,
+                           "ISO-8601 instant: warn about templates and knowledge entries expired "
+                           "by then or expiring within 30 days");
   validate_cmd->add_option("--format", va.format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

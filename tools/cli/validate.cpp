@@ -18,7 +18,16 @@ int validate(const ValidateArgs& args) {
   }
   std::ostringstream buf;
   buf << in.rdbuf();
-  const auto findings = validate_pack(buf.str());
+  ValidateOptions vo;
+  if (args.at) {
+    auto at = parse_timestamp(*args.at, "--at");
+    if (!at) {
+      std::cerr << "triage: " << at.error().message << "\n";
+      return kUsage;
+    }
+    vo.at = at->utc;
+  }
+  const auto findings = validate_pack(buf.str(), {}, vo);
   std::size_t errors = 0, warnings = 0;
   for (const auto& f : findings) {
     errors += f.severity == Finding::Severity::error;

@@ -67,6 +67,7 @@ __all__ = [
     "Result",
     "Roster",
     "EngineHolder",
+    "Linker",
 ]
 
 #: The path (or name) the shared library was loaded from.
@@ -334,13 +335,22 @@ class Engine(_Handle):
     def pack_version(self):
         return self.pack.rsplit(" ", 1)[-1]
 
-    def diagnose(self, ticket, roster=None):
+    def diagnose(self, ticket, roster=None, linker=None):
         """One ticket (a dict, or JSON text) → the diagnosis as a dict.
 
         With a :class:`Roster`, an agent of the handling group is assigned
-        (triage_diagnose_json_routed) and appears as ``route.agent``.
+        (triage_diagnose_json_routed) and appears as ``route.agent``. With a :class:`Linker`,
+        the diagnosis lists the related open tickets (``related``) and the ticket is remembered
+        (triage_diagnose_json_linked); a roster and a linker are not taken together.
         """
         data = _json_bytes(ticket)
+        if linker is not None:
+            if not isinstance(linker, Linker):
+                raise TypeError(f"linker: expected triage.Linker, got {type(linker).__name__}")
+            if roster is not None:
+                raise ValueError("diagnose takes a roster or a linker, not both")
+            return json.loads(_string_result(lib.triage_diagnose_json_linked, self._p, linker._p,
+                                             data, len(data)))
         if roster is None:
             return json.loads(_string_result(lib.triage_diagnose_json, self._p, data, len(data)))
         if not isinstance(roster, Roster):
@@ -442,6 +452,38 @@ class Engine(_Handle):
 
     def __repr__(self):
         return f"<triage.Engine {'closed' if self.closed else repr(self.pack)}>"
+
+
+class Linker(_Handle):
+    """One case across channels: ``engine.diagnose(ticket, linker=linker)`` lists the open
+    tickets of the same customer (customer id, phone, e-mail) within ``window_seconds`` and those
+    of nearly the same text under ``related``, then remembers the ticket. At most
+    ``max_tickets`` are kept (0 for either: the defaults, 7 days and 100,000). Safe to share
+    between threads.
+    """
+
+    _free_name = "triage_linker_free"
+
+    def __init__(self, window_seconds=0, max_tickets=0):
+        window_seconds, max_tickets = operator.index(window_seconds), operator.index(max_tickets)
+        if max_tickets < 0:
+            raise ValueError(f"max_tickets: {max_tickets} is negative")
+        out = _ffi.linker_p()
+        lib.triage_linker_new(window_seconds, max_tickets, byref(out))
+        self._ptr = out
+
+    def close_ticket(self, ticket_id):
+        """The ticket is closed: no longer related to new ones. False when it is unknown."""
+        data = ticket_id.encode("utf-8")
+        found = ctypes.c_int(0)
+        lib.triage_linker_close(self._p, data, len(data), byref(found))
+        return bool(found.value)
+
+    def stats(self):
+        """{"tickets": remembered now, "memory_bytes": an estimate of what the linker holds}."""
+        tickets, memory = ctypes.c_size_t(0), ctypes.c_size_t(0)
+        lib.triage_linker_stats(self._p, byref(tickets), byref(memory))
+        return {"tickets": tickets.value, "memory_bytes": memory.value}
 
 
 class Roster(_Handle):

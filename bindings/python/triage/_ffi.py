@@ -26,6 +26,7 @@ from ctypes import (
     c_char_p,
     c_double,
     c_int,
+    c_int64,
     c_size_t,
     c_uint,
     c_void_p,
@@ -86,12 +87,17 @@ class triage_holder(Structure):
     """Opaque."""
 
 
+class triage_linker(Structure):
+    """Opaque."""
+
+
 engine_p = POINTER(triage_engine)
 builder_p = POINTER(triage_engine_builder)
 scores_p = POINTER(triage_scores)
 result_p = POINTER(triage_result)
 roster_p = POINTER(triage_roster)
 holder_p = POINTER(triage_holder)
+linker_p = POINTER(triage_linker)
 
 # int (*triage_classifier_fn)(void *user_data, const char *ticket_json, size_t len,
 #                             triage_scores *scores);
@@ -197,6 +203,14 @@ FUNCTIONS = [
     ("triage_holder_swap_json", [holder_p, c_char_p, c_size_t], c_int, check_status),
     ("triage_holder_swap", [holder_p, engine_p], c_int, check_status),
     ("triage_holder_acquire", [holder_p, POINTER(engine_p)], c_int, check_status),
+    # one case across channels
+    ("triage_linker_new", [c_int64, c_size_t, POINTER(linker_p)], c_int, check_status),
+    ("triage_linker_free", [linker_p], None, None),
+    ("triage_diagnose_json_linked",
+     [engine_p, linker_p, c_char_p, c_size_t, _string_out, _len_out], c_int, check_status),
+    ("triage_linker_close", [linker_p, c_char_p, c_size_t, POINTER(c_int)], c_int, check_status),
+    ("triage_linker_stats", [linker_p, POINTER(c_size_t), POINTER(c_size_t)], c_int,
+     check_status),
 ]
 
 

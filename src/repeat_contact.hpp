@@ -1,0 +1,41 @@
+// Internal: finding a repeat contact in a ticket's text with the pack's expressions.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <re2/re2.h>
+
+#include "triage/diagnosis.hpp"
+#include "triage/pack.hpp"
+#include "triage/ticket.hpp"
+
+namespace triage {
+inline namespace v1 {
+namespace detail {
+
+class RepeatContactFinder {
+ public:
+  /// Compiles the section's expressions; a bad one is named by its JSON pointer.
+  static Result<RepeatContactFinder> compile(const RepeatContactSpec& spec,
+                                             const PackLimits& limits);
+  /// Looks through subject, text and error message (folded; spans point into the originals).
+  RepeatContact find(const Ticket& ticket) const;
+
+ private:
+  std::vector<std::shared_ptr<const RE2>> patterns_, count_, since_;
+  std::map<std::string, double, std::less<>> numbers_, units_;
+};
+
+/// A number as customers write it, in folded text: digits ("10"), Chinese numerals ("十二",
+/// "两", "二十"), or a word of `words` ("twice", "third"). Nothing for "几" or "n".
+std::optional<double> parse_count(std::string_view folded,
+                                  const std::map<std::string, double, std::less<>>& words);
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace triage

@@ -1,0 +1,157 @@
+// Repeat contacts: the pack's expressions find them in the folded text, with evidence spans that
+// point into the ticket as written, the stated count and the time since; urgency rules, SLA
+// targets and templates can use them; metrics count them per group.
+#include <gtest/gtest.h>
+
+#include "test_util.hpp"
+#include "triage/engine.hpp"
+#include "triage/metrics.hpp"
+
+namespace {
+using triage::test::read_file;
+
+// The mini pack with the default pack's candidate repeat_contact section (tests/data), an urgency
+// rule and an opening template that use it.
+boost::json::object pack_json() {
+  auto pack = triage::test::mini_pack_with_default_sla();
+  pack["repeat_contact"] = boost::json::parse(read_file(TRIAGE_TEST_DATA "/repeat_contact.json"));
+  pack["urgency"].as_object()["rules"].as_array().push_back(boost::json::parse(
+      R"({"id": "u.repeat", "when": {"repeat_contact": true}, "at_least": "high"})"));
+  pack["templates"] = boost::json::parse(R"([
+    {"id": "t.repeat", "kind": "opening", "when": {"repeat_contact": true},
+     "text": {"zh-Hans": "抱歉让您[第{repeat_count}次]再来联系我们。", "zh-Hant": "抱歉讓您再來聯繫我們。",
+              "en": "Sorry you had to contact us again."}},
+    {"id": "t.open", "kind": "opening",
+     "text": {"zh-Hans": "您好。", "zh-Hant": "您好。", "en": "Hello."}}])");
+  return pack;
+}
+
+const triage::Engine& engine() {
+  static const triage::Engine e = *triage::Engine::from_json(boost::json::serialize(pack_json()));
+  return e;
+}
+
+triage::Diagnosis diagnose(const std::string& text) {
+  triage::Ticket t;
+  t.text = text;
+  triage::DiagnoseOptions o;
+  o.now = triage::test::at("2026-11-20T10:00:00+08:00");
+  return engine().diagnose(t, o);
+}
+
+TEST(RepeatContact, TheNthVisitIsFoundWithItsCount) {
+  const auto d = diagnose("我今天9点不到到联通营业厅，都来第8次了！排队到11点才排到");
+  ASSERT_TRUE(d.repeat_contact);
+  EXPECT_TRUE(d.repeat_contact->found);
+  EXPECT_EQ(d.repeat_contact->count, 8);
+  ASSERT_FALSE(d.repeat_contact->evidence.empty());
+  EXPECT_EQ(d.repeat_contact->evidence.front().text, "来第8次");
+  EXPECT_EQ(d.repeat_contact->evidence.front().field, "text");
+}
+
+TEST(RepeatContact, TheTimeSinceTheFirstReportIsReadInDays) {
+  const auto week = diagnose("距离我反映问题已经一个星期了，你们好有耐心哦");
+  ASSERT_TRUE(week.repeat_contact->found);
+  EXPECT_EQ(week.repeat_contact->days_since, 7);
+  const auto ten = diagnose("宽带坏了，投诉了10多天依然没解决");
+  ASSERT_TRUE(ten.repeat_contact->found);
+  EXPECT_EQ(ten.repeat_contact->days_since, 10);
+  const auto en = diagnose("It's been two weeks since I reported the broken router and nothing.");
+  ASSERT_TRUE(en.repeat_contact->found);
+  EXPECT_EQ(en.repeat_contact->days_since, 14);
+}
+
+TEST(RepeatContact, EnglishAndTraditionalChinesePhrasingsAreFound) {
+  const auto third = diagnose("This is the third time I am writing about this refund.");
+  ASSERT_TRUE(third.repeat_contact->found);
+  EXPECT_EQ(third.repeat_contact->count, 3);
+  const auto before = diagnose("I already reported this last week and it is still not fixed.");
+  EXPECT_TRUE(before.repeat_contact->found);
+  // Traditional script and full-width digits fold before matching; the span is the original.
+  const auto hant = diagnose("上次已經反映過了，都來第８次了");
+  ASSERT_TRUE(hant.repeat_contact->found);
+  EXPECT_EQ(hant.repeat_contact->count, 8);
+  bool original = false;
+  for (const auto& e : hant.repeat_contact->evidence) original |= e.text == "來第８次";
+  EXPECT_TRUE(original);
+}
+
+TEST(RepeatContact, AFirstContactAndAProductThatFailsRepeatedlyAreNotRepeatContacts) {
+  for (const char* text : {"APP一直闪退，打不开", "手机反复死机好几次了，怎么办",
+                           "The app crashed three times today.", "第一次买这个牌子，还不错"}) {
+    const auto d = diagnose(text);
+    ASSERT_TRUE(d.repeat_contact) << text;
+    EXPECT_FALSE(d.repeat_contact->found) << text;
+    EXPECT_TRUE(d.repeat_contact->evidence.empty()) << text;
+  }
+}
+
+TEST(RepeatContact, UrgencyRulesAndTemplatesUseIt) {
+  const auto d = diagnose("退款的事打了3次电话投诉，到现在还没人处理");
+  ASSERT_TRUE(d.repeat_contact->found);
+  EXPECT_EQ(d.urgency, "high");  // at_least high; the same text without it stays medium
+  EXPECT_EQ(diagnose("退款什么时候到？").urgency, "medium");
+  ASSERT_TRUE(d.response);
+  EXPECT_EQ(d.response->id, "t.repeat");
+  EXPECT_EQ(d.response->text, "抱歉让您第3次再来联系我们。");
+}
+
+TEST(RepeatContact, TheDiagnosisJsonCarriesIt) {
+  const auto o = triage::to_json(diagnose("都来第8次了"));
+  const auto& rc = o.at("repeat_contact").as_object();
+  EXPECT_TRUE(rc.at("found").as_bool());
+  EXPECT_EQ(rc.at("count").as_int64(), 8);
+  EXPECT_TRUE(rc.at("days_since").is_null());
+  EXPECT_EQ(rc.at("evidence").as_array().size(), 1u);
+  // Without the section the key is absent, like every other section's.
+  triage::Ticket t;
+  t.text = "都来第8次了";
+  EXPECT_FALSE(triage::to_json(triage::Engine::builtin().diagnose(t)).contains("repeat_contact"));
+}
+
+TEST(RepeatContact, NumbersAreReadAsCustomersWriteThem) {
+  EXPECT_EQ(diagnose("这个问题我打了十二次电话了").repeat_contact->count, 12);
+  EXPECT_EQ(diagnose("都来第二十次了").repeat_contact->count, 20);
+  EXPECT_EQ(diagnose("预约了两次都没人来").repeat_contact->count, 2);
+  EXPECT_EQ(diagnose("I called customer service twice about it.").repeat_contact->count, 2);
+  EXPECT_EQ(diagnose("投诉了半个月还没解决").repeat_contact->days_since, 15);
+  const auto some = diagnose("打了几次电话都没人接");  // "几" says more than once, not how many
+  EXPECT_TRUE(some.repeat_contact->found);
+  EXPECT_FALSE(some.repeat_contact->count);
+}
+
+TEST(RepeatContact, SectionMistakesAreNamed) {
+  auto pack = pack_json();
+  pack["repeat_contact"].as_object()["since"] = boost::json::parse(R"(["投诉了(\\d+)天"])");
+  auto e = triage::Engine::from_json(boost::json::serialize(pack));
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().where, "/repeat_contact/since/0");  // needs a number and a unit group
+  pack = pack_json();
+  pack["repeat_contact"].as_object()["patterns"] = boost::json::parse(R"(["(a"])");
+  e = triage::Engine::from_json(boost::json::serialize(pack));
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().code, triage::Errc::pack_bad_regex);
+  EXPECT_EQ(e.error().where, "/repeat_contact/patterns/0");
+  pack = pack_json();
+  pack["rules"].as_array().push_back(boost::json::parse(
+      R"({"id": "r.repeat", "when": {"repeat_contact": true}, "then": {"tags": ["x"]}})"));
+  e = triage::Engine::from_json(boost::json::serialize(pack));
+  ASSERT_FALSE(e);  // classification rules run before the repeat contact is known
+  EXPECT_NE(e.error().where.find("/rules/"), std::string::npos);
+}
+
+TEST(RepeatContact, MetricsCountRepeatContactsPerGroup) {
+  std::vector<triage::TicketHistory> hs(3);
+  hs[0].ticket.text = "都来第8次了，退款还没到";
+  hs[1].ticket.text = "退款还没到";
+  hs[2].ticket.text = "APP闪退，上次已经反映过了";
+  const auto m = triage::compute_metrics(engine(), hs);
+  EXPECT_EQ(m.overall.repeat_contacts, 2u);
+  std::size_t per_group = 0;
+  for (const auto& [g, r] : m.by_group) per_group += r.repeat_contacts;
+  EXPECT_EQ(per_group, 2u);
+  EXPECT_EQ(triage::to_json(m).at("repeat_contacts").to_number<int>(), 2);
+  EXPECT_NE(triage::to_table(m).find("repeat"), std::string::npos);
+}
+
+}  // namespace
