@@ -119,7 +119,7 @@ Result<Matcher> Matcher::compile(gsl::span<const MatcherPattern> patterns) {
   m.root_row_.assign(nsym, 0);
   for (auto& e : kids[0]) m.root_row_[e.first] = rank[e.second];
 
-  // Children by BFS id (sorted by symbol), for the failure links and the double array.
+  // Children by BFS id (sorted by symbol), for the failure links and the edge table.
   std::vector<std::vector<std::pair<std::uint16_t, std::uint32_t>>> go(n);
   for (std::uint32_t i = 0; i < n; ++i) {
     for (const auto& e : kids[order[i]]) go[i].emplace_back(e.first, rank[e.second]);
