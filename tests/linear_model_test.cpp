@@ -253,3 +253,38 @@ TEST(LinearModel, AWarmClassificationAllocatesNothing) {
   EXPECT_EQ(engine->pack().dimensions[0].values[static_cast<std::size_t>(ev.decided(0))].id,
             "system_failure");
 }
+
+TEST(LinearModel, AMinimumProbabilityOutsideZeroToOneIsAPackErrorThatNamesThePlace) {
+  for (const char* p : {"-0.1", "1.5"}) {
+    auto pack = boost::json::parse(kPack).as_object();
+    pack["model"] =
+        boost::json::parse(std::string(R"({"file": "m.json", "min_probability": )") + p + "}");
+    auto parsed = pack_from_json(pack);
+    ASSERT_FALSE(parsed) << p;
+    EXPECT_EQ(parsed.error().code, Errc::pack_invalid);
+    EXPECT_EQ(parsed.error().where, "/model/min_probability");
+  }
+  auto pack = boost::json::parse(kPack).as_object();
+  pack["model"] = {{"file", "m.json"}, {"min_probability", 0.5}};
+  ASSERT_TRUE(pack_from_json(pack));
+  EXPECT_DOUBLE_EQ(pack_from_json(pack)->model->min_probability, 0.5);
+}
+
+TEST(LinearModel, AModelBelowItsMinimumProbabilitySaysNothing) {
+  auto pack = parse_pack(kPack);
+  ASSERT_TRUE(pack);
+  const auto model = LearnedModel::train(corpus(), {"problem_type"}, linear_options());
+  Ticket t;
+  t.text = "hello, a word about something else";  // neither class: the model is unsure
+  auto decided_with = [&](double min_probability) {
+    EngineOptions opts;
+    opts.classifiers.push_back(
+        make_learned_classifier(model, CombinePolicy::blend, 2.0, min_probability));
+    const auto engine = Engine::compile(*pack, opts);
+    Evaluation ev;
+    engine->evaluate(t, ev);
+    return ev.has_score("problem_type");
+  };
+  EXPECT_TRUE(decided_with(0.0));
+  EXPECT_FALSE(decided_with(0.999));
+}
