@@ -14,7 +14,6 @@
 usage: bench/learned.py BUILD_DIR [--data DIR]   (BUILD_DIR: a Release build)
 """
 import argparse
-import csv
 import hashlib
 import json
 import os
@@ -98,12 +97,11 @@ def main():
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
 
     # --- 1. BANKING77 ------------------------------------------------------------------------
-    split = {}
-    for name in ("train", "test"):
-        with open(data / "banking77" / f"{name}.csv", encoding="utf-8", newline="") as f:
-            split[name] = [{"id": f"{name}:{i}", "text": r["text"], "labels": {"intent": r["category"]}}
-                           for i, r in enumerate(csv.DictReader(f), 1)]
-        write_jsonl(tmp / f"b77_{name}.jsonl", split[name])
+    split = {"train": [], "test": []}
+    for key, (text, intent) in texts.banking77(data).items():
+        split[key.split(":")[0]].append({"id": key, "text": text, "labels": {"intent": intent}})
+    for name, rows in split.items():
+        write_jsonl(tmp / f"b77_{name}.jsonl", rows)
     print(f"\nBANKING77: {len(split['train'])} training, {len(split['test'])} test queries")
     print(f"{'model':<26}{'accuracy':>9}{'coverage':>9}{'ECE':>7}{'train s':>9}{'queries/s':>11}")
     for algo in ("nb", "linear", "auto"):
