@@ -605,14 +605,22 @@ Result<Routing> read_routing(const json::value& v, const std::vector<Department>
     return id;
   };
   auto departments = [&](const json::object& ro, const std::string& at, std::string& primary,
-                         std::vector<std::string>& assisting) -> std::optional<Error> {
+                         std::vector<std::string>& assisting,
+                         bool* inherit = nullptr) -> std::optional<Error> {
     auto p = ro.find("primary");
     if (p == ro.end()) return make_error(Errc::field_missing, child(at, "primary"), "required");
     auto pr = department(p->value(), child(at, "primary"));
     if (!pr) return pr.error();
     primary = *pr;
     if (auto a = ro.find("assisting"); a != ro.end()) {
-      if (!a->value().is_array()) return type_error(child(at, "assisting"), "array", a->value());
+      if (inherit && a->value().is_string() && a->value().get_string() == "inherit") {
+        *inherit = true;
+        return std::nullopt;
+      }
+      if (!a->value().is_array()) {
+        return type_error(child(at, "assisting"), inherit ? "array or \"inherit\"" : "array",
+                          a->value());
+      }
       for (std::size_t i = 0; i < a->value().get_array().size(); ++i) {
         auto d = department(a->value().get_array()[i], child(child(at, "assisting"), i));
         if (!d) return d.error();
@@ -652,7 +660,7 @@ Result<Routing> read_routing(const json::value& v, const std::vector<Department>
       RouteRule rr{std::move(head.id), std::move(head.description), head.priority,
                    std::move(head.when)};
       rr.where = at;
-      if (auto e = departments(*ro, at, rr.primary, rr.assisting)) return *e;
+      if (auto e = departments(*ro, at, rr.primary, rr.assisting, &rr.inherit_assisting)) return *e;
       r.rules.push_back(std::move(rr));
     }
     reader.set_stage(Reader::Stage::rules);

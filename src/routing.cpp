@@ -1,3 +1,5 @@
+#include <iterator>
+
 #include "conditions.hpp"
 #include "stage2.hpp"
 
@@ -13,13 +15,26 @@ Route route_ticket(const CompiledPack& cp, const Evaluation& ev,
   r.primary = routing.default_primary;
   r.assisting = routing.default_assisting;
   std::string why = "no routing row matched";
-  for (const auto& cr : cp.route_rules) {
-    if (!holds(cp, cr.root, ev)) continue;
-    const RouteRule& row = routing.rules[cr.index];
+  for (auto it = cp.route_rules.begin(); it != cp.route_rules.end(); ++it) {
+    if (!holds(cp, it->root, ev)) continue;
+    const RouteRule& row = routing.rules[it->index];
     r.rule = row.id;
     r.primary = row.primary;
     r.assisting = row.assisting;
     why = row.description;
+    if (row.inherit_assisting) {
+      r.assisting.clear();
+      for (auto below = std::next(it); below != cp.route_rules.end(); ++below) {
+        const RouteRule& other = routing.rules[below->index];
+        if (other.inherit_assisting || other.primary != row.primary) continue;
+        if (!holds(cp, below->root, ev)) continue;
+        r.assisting = other.assisting;
+        break;
+      }
+      if (r.assisting.empty() && routing.default_primary == row.primary) {
+        r.assisting = routing.default_assisting;
+      }
+    }
     break;
   }
   // Several departments: one owns the ticket and the coordinator keeps them together.

@@ -38,7 +38,7 @@ TEST(Pack, TheDefaultPackIsCompiledIn) {
   std::vector<std::string> dims;
   for (const auto& d : p->dimensions) dims.push_back(d.id);
   EXPECT_EQ(dims, (std::vector<std::string>{"problem_type", "request_kind", "scenario", "demand",
-                                            "emotion"}));
+                                            "emotion", "urgency_estimate", "department"}));
   EXPECT_EQ(default_pack_json(), test::read_file(TRIAGE_SOURCE_DIR "/packs/default/pack.json"));
 }
 

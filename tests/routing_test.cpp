@@ -137,6 +137,44 @@ TEST(Routing, TheExplanationNamesTheRow) {
   EXPECT_EQ(it->effect, "primary legal, assisting customer_service");
 }
 
+TEST(Routing, ARowThatInheritsTakesTheAssistingDepartmentsOfTheNextRowWithItsOwner) {
+  // "learned" names the owner only; the table's rows below say who assists.
+  const auto pack = parse_pack(R"({"schema": 1, "name": "t", "version": "1",
+    "dimensions": [{"id": "d", "values": ["a", "b"]}],
+    "rules": [{"id": "ra", "when": {"text_any": ["aa"]}, "then": {"score": {"d": {"a": 1}}}},
+              {"id": "rb", "when": {"text_any": ["bb"]}, "then": {"score": {"d": {"b": 1}}}}],
+    "departments": ["p", "q", "r"],
+    "routing": {"coordinator": "r", "default": {"primary": "p", "assisting": ["r"]}, "rules": [
+      {"id": "learned", "priority": 9, "when": {"text_any": ["owner"]}, "primary": "p",
+       "assisting": "inherit"},
+      {"id": "table.a", "priority": 5, "when": {"label": {"d": "a"}}, "primary": "p",
+       "assisting": ["q"]},
+      {"id": "table.b", "priority": 5, "when": {"label": {"d": "b"}}, "primary": "q",
+       "assisting": ["p"]}]}})");
+  ASSERT_TRUE(pack) << pack.error().message;
+  const auto engine = Engine::compile(*pack);
+  ASSERT_TRUE(engine) << engine.error().message;
+  auto route = [&](const char* text) {
+    Ticket t;
+    t.text = text;
+    return *engine->diagnose(t).route;
+  };
+  const auto a = route("owner aa");
+  EXPECT_EQ(a.rule, "learned");
+  EXPECT_EQ(a.assisting, std::vector<std::string>{"q"});
+  // The row that holds below names another owner: the default's assisting (same owner) serve.
+  EXPECT_EQ(route("owner bb").assisting, std::vector<std::string>{"r"});
+  EXPECT_EQ(route("bb").primary, "q");
+}
+
+TEST(Routing, AssistingIsAListOrInherit) {
+  const auto pack = parse_pack(R"({"schema": 1, "name": "t", "version": "1",
+    "dimensions": [{"id": "d", "values": ["a"]}], "departments": ["p"],
+    "routing": {"coordinator": "p", "default": {"primary": "p", "assisting": "inherit"}}})");
+  ASSERT_FALSE(pack);
+  EXPECT_EQ(pack.error().where, "/routing/default/assisting");
+}
+
 TEST(Routing, PacksWithoutARoutingSectionGiveNoRoute) {
   auto e = Engine::from_json(R"({"schema":1,"name":"t","version":"1",
     "dimensions":[{"id":"d","values":["a"]}]})");

@@ -104,6 +104,16 @@ TEST(Validate, ValuesNoRuleProduces) {
   EXPECT_EQ(codes(fs), std::vector<std::string>{"unproduced_value"});  // d=b is the fallback
 }
 
+TEST(Validate, ValuesLeftToTheLearnedModelAreNotedNotWarned) {
+  const auto fs = validate_pack(
+      pack(R"([{"id": "r", "when": {"text_any": ["k"]}, "then": {"score": {"d": {"a": 1}}}}])",
+           R"(, "model": {"file": "model.json"})"));
+  const Finding* f = find(fs, "unproduced_value");
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->severity, Finding::Severity::info);
+  EXPECT_NE(f->message.find("only the learned model"), std::string::npos);
+}
+
 TEST(Validate, RoutingRowsThatRepeatAndValuesWithoutAGroup) {
   const std::string routing = R"(, "departments": ["p", "q"],
     "routing": {"coordinator": "p", "default": {"primary": "p"},

@@ -138,6 +138,11 @@ struct RouteRule {
   Condition when;
   std::string primary;
   std::vector<std::string> assisting;
+  /// `"assisting": "inherit"`: the row names the owner only; the assisting departments are those
+  /// of the next row down that holds with the same primary (else the default's, when it names
+  /// the same primary; else none). A router that
+  /// learned the owner keeps the table's division of work.
+  bool inherit_assisting = false;
   std::string where;
 };
 

@@ -88,7 +88,8 @@ static void typed(const triage_engine *e) {
   const char *text = "I was charged twice for the same order, please refund me";
   triage_result *r = NULL;
   CHECK(triage_classify_text(e, text, strlen(text), &r) == TRIAGE_OK);
-  CHECK(triage_result_label_count(r) == 5); /* problem_type, request_kind, scenario, demand, emotion */
+  /* problem_type, request_kind, scenario, demand, emotion, urgency_estimate, department */
+  CHECK(triage_result_label_count(r) == 7);
   const char *dim = NULL, *value = NULL;
   double confidence = -1;
   CHECK(triage_result_label(r, 2, &dim, &value, &confidence) == TRIAGE_OK);

@@ -9,6 +9,17 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="$(cd "$1" && pwd)"
 shift
 /usr/bin/python3 "$root/tools/corpus/build.py" "$@" --out "$build/realtext"
-cat "$build/realtext/train.jsonl" "$root/tools/devset/dev.jsonl" > "$build/realtext/default_model_train.jsonl"
+# The pack's `department` and `urgency_estimate` dimensions are learned from each ticket's
+# primary department and urgency.
+cat "$build/realtext/train.jsonl" "$root/tools/devset/dev.jsonl" | /usr/bin/python3 -c '
+import json, sys
+for line in sys.stdin:
+    t = json.loads(line)
+    if "primary" in t["labels"]:
+        t["labels"]["department"] = t["labels"]["primary"]
+    if "urgency" in t["labels"]:
+        t["labels"]["urgency_estimate"] = t["labels"]["urgency"]
+    print(json.dumps(t, ensure_ascii=False))
+' > "$build/realtext/default_model_train.jsonl"
 "$build/triage" train --pack "$root/packs/default/pack.json" --algorithm linear --min-df 2 \
   "$build/realtext/default_model_train.jsonl" -o "$root/packs/default/model.json"

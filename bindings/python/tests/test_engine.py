@@ -241,7 +241,8 @@ class TypedResultTest(unittest.TestCase):
     def test_classify_text(self):
         with ENGINE.classify_text("I was charged twice for the same order, please refund me") as r:
             self.assertEqual(list(r.labels),
-                             ["problem_type", "request_kind", "scenario", "demand", "emotion"])
+                             ["problem_type", "request_kind", "scenario", "demand", "emotion",
+                              "urgency_estimate", "department"])
             value, confidence = r.labels["scenario"]
             self.assertEqual(value, "payment_refund")
             self.assertTrue(0.3 < confidence <= 1.0)
