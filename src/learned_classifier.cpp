@@ -328,8 +328,10 @@ std::optional<Algorithm> LearnedModel::algorithm(std::string_view dimension) con
 
 std::optional<Error> LearnedModel::check_against(const Pack& pack, const std::string& where) const {
   for (const auto& [name, d] : dims_) {
+    // A structured binding is named through a plain reference: clang before 16 cannot capture one.
+    const std::string& dim_id = name;
     auto dim = std::find_if(pack.dimensions.begin(), pack.dimensions.end(),
-                            [&](const Dimension& x) { return x.id == name; });
+                            [&](const Dimension& x) { return x.id == dim_id; });
     if (dim == pack.dimensions.end()) {
       return make_error(Errc::pack_unknown_reference, where,
                         "the model was trained for a dimension \"" + name +
@@ -350,8 +352,9 @@ std::optional<Error> LearnedModel::check_against(const Pack& pack, const std::st
 void LearnedModel::align(const Pack& pack) {
   for (auto& [name, d] : dims_) {
     if (d.algorithm != Algorithm::linear) continue;
+    const std::string& dim_id = name;  // see check_against: clang before 16
     const auto dim = std::find_if(pack.dimensions.begin(), pack.dimensions.end(),
-                                  [&](const Dimension& x) { return x.id == name; });
+                                  [&](const Dimension& x) { return x.id == dim_id; });
     if (dim == pack.dimensions.end()) continue;
     std::vector<std::int32_t> order;
     std::vector<std::string> values;

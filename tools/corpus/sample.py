@@ -2,7 +2,12 @@
 """Draws the lines to label (deterministic) and writes work lists with their texts.
 
 The work lists hold texts that must not be committed: write them outside the repository.
-usage: tools/corpus/sample.py OUT_DIR [--data DIR]
+usage: tools/corpus/sample.py OUT_DIR [--data DIR] [--more]
+
+--more draws the second labelling pass instead, for the training split only: with its own seed,
+among the lines the first pass did not draw, 310 negative food-delivery reviews, 39 negative
+shopping reviews of each category and 6 BANKING77 training queries of each intent; work lists
+named *_more.jsonl.
 """
 import argparse
 import json
@@ -17,6 +22,7 @@ import texts  # noqa: E402
 ap = argparse.ArgumentParser()
 ap.add_argument("out")
 ap.add_argument("--data")
+ap.add_argument("--more", action="store_true", help="draw the second pass (train only)")
 a = ap.parse_args()
 root = texts.data_dir(a.data)
 out = Path(a.out)
@@ -30,32 +36,44 @@ def write(name, rows):
     print(name, len(rows))
 
 
-w = texts.weibo(root)
-write("weibo.jsonl", [{"source": "weibo_helpdesk", "source_id": k, "text": zh, "text_en": en}
-                      for k, (zh, en) in w.items()])
+def draw(rng, rv, bk, n_waimai, n_shopping, n_intent, skip=frozenset()):
+    """Negative reviews per (file, category) and training queries per intent, not in skip."""
+    neg = defaultdict(list)
+    for k, (t, lab, cat) in rv.items():
+        if lab == "0" and 6 <= len(t) <= 400 and k not in skip:
+            neg[(k.split(":")[0], cat)].append(k)
+    reviews = []
+    for (name, cat), keys in sorted(neg.items()):
+        n = n_waimai if name == "waimai_10k" else n_shopping
+        reviews += rng.sample(sorted(keys), min(n, len(keys)))
+    by_intent = defaultdict(list)
+    for k, (t, intent) in bk.items():
+        if k.startswith("train:") and k not in skip:
+            by_intent[intent].append(k)
+    queries = []
+    for intent, keys in sorted(by_intent.items()):
+        queries += rng.sample(sorted(keys), n_intent)
+    return reviews, queries
 
-rng = random.Random(20261206)
+
+def write_lists(rv, bk, reviews, queries, suffix):
+    rows = [{"source": "reviews_zh", "source_id": k, "category": rv[k][2], "text": rv[k][0]}
+            for k in reviews]
+    write(f"reviews_waimai{suffix}.jsonl", [r for r in rows if r["source_id"].startswith("waimai")])
+    write(f"reviews_shopping{suffix}.jsonl",
+          [r for r in rows if r["source_id"].startswith("online")])
+    write(f"banking77{suffix}.jsonl", [{"source": "banking77", "source_id": k, "intent": bk[k][1],
+                                        "text": bk[k][0]} for k in queries])
+
+
 rv = texts.reviews(root)
-neg = defaultdict(list)
-for k, (t, lab, cat) in rv.items():
-    if lab == "0" and 6 <= len(t) <= 400:
-        neg[(k.split(":")[0], cat)].append(k)
-picked = []
-for (name, cat), keys in sorted(neg.items()):
-    n = 420 if name == "waimai_10k" else 52
-    picked += rng.sample(sorted(keys), min(n, len(keys)))
-rows = [{"source": "reviews_zh", "source_id": k, "category": rv[k][2], "text": rv[k][0]}
-        for k in picked]
-write("reviews_waimai.jsonl", [r for r in rows if r["source_id"].startswith("waimai")])
-write("reviews_shopping.jsonl", [r for r in rows if r["source_id"].startswith("online")])
-
 bk = texts.banking77(root)
-by_intent = defaultdict(list)
-for k, (t, intent) in bk.items():
-    if k.startswith("train:"):
-        by_intent[intent].append(k)
-picked = []
-for intent, keys in sorted(by_intent.items()):
-    picked += rng.sample(sorted(keys), 9)
-write("banking77.jsonl", [{"source": "banking77", "source_id": k, "intent": bk[k][1],
-                           "text": bk[k][0]} for k in picked])
+first = draw(random.Random(20261206), rv, bk, 420, 52, 9)
+if a.more:
+    more = draw(random.Random(20270118), rv, bk, 310, 39, 6, frozenset(first[0] + first[1]))
+    write_lists(rv, bk, *more, "_more")
+else:
+    w = texts.weibo(root)
+    write("weibo.jsonl", [{"source": "weibo_helpdesk", "source_id": k, "text": zh, "text_en": en}
+                          for k, (zh, en) in w.items()])
+    write_lists(rv, bk, *first, "")
