@@ -57,6 +57,7 @@ Fixture& fixture() {
       p.rules.clear();  // the model alone
     }
     f.dimension = f.model->dimensions().front();
+    f.model->align(p);  // as a pack that names its model does: values by index, not by name
     EngineOptions opts;
     opts.classifiers.push_back(make_learned_classifier(*f.model, CombinePolicy::rules_first));
     f.engine = std::move(*Engine::compile(p, opts));

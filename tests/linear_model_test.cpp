@@ -145,6 +145,25 @@ TEST(LinearModel, ATemperatureFittedOnHeldOutFoldsMakesConfidenceMatchAccuracy) 
   EXPECT_NEAR(confidence / n, right / n, 0.03);
 }
 
+TEST(LinearModel, ARareClassMissingFromACalibrationFoldLeavesTheTemperatureSound) {
+  // Two plain classes and one ticket of a third: one calibration fold trains without it and
+  // scores it as never seen. That ticket must not flatten every probability of the model.
+  std::vector<std::vector<std::uint32_t>> docs;
+  std::vector<std::uint32_t> labels;
+  for (int i = 0; i < 40; ++i) {
+    const bool screen = (i / 2) % 2 == 0;  // both classes in either fold
+    docs.push_back(features(screen ? "screen broken again" : "refund not arrived yet"));
+    labels.push_back(screen ? 0 : 1);
+  }
+  docs.push_back(features("please build an export plugin"));
+  labels.push_back(2);
+  const auto m = LinearModel::train(docs, labels, 3, 20);
+  EXPECT_LT(m.temperature(), 10.0);
+  std::vector<double> p(3);
+  m.predict(features("screen broken"), p);
+  EXPECT_GT(p[0], 0.8);
+}
+
 TEST(LinearModel, ClassesNeverSeenInTrainingGetNoProbability) {
   std::vector<std::vector<std::uint32_t>> docs = {features("a b"), features("c d")};
   std::vector<std::uint32_t> labels = {0, 2};
@@ -171,7 +190,8 @@ TEST(LinearModel, TheModelFileRoundTripsAndRecordsHowItWasMade) {
   for (const char* t : {"闪退", "refund", "something else entirely"}) {
     const auto a = model.predict("problem_type", t), b = again->predict("problem_type", t);
     ASSERT_EQ(a.size(), b.size());
-    for (std::size_t i = 0; i < a.size(); ++i) EXPECT_DOUBLE_EQ(a[i].second, b[i].second);
+    // Boost.JSON 1.81 may read the temperature one ulp off, and the softmax multiplies that.
+    for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i].second, b[i].second, 1e-12);
   }
 }
 

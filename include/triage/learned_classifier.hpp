@@ -1,7 +1,7 @@
 // A classifier learned from labelled history, one algorithm per dimension:
 // - naive Bayes (multinomial) over hashed character unigrams and bigrams of Chinese text and
 //   Latin words: trains in a blink and is strong on a few hundred tickets;
-// - linear: L2-regularised logistic regression (LIBLINEAR) over richer hashed features
+// - linear: an L2-regularised multi-class SVM (LIBLINEAR) over richer hashed features
 //   (text_features.hpp), calibrated by a temperature: strong on thousands of tickets.
 // `auto` picks per dimension by cross-validation on the training data. All features are read
 // from folded text, so scripts, widths and case share them. The model plugs in next to the rules

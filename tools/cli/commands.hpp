@@ -98,7 +98,7 @@ struct TrainArgs {
   std::string input;
   std::string output;
   std::string algorithm = "nb";           // nb | linear | auto
-  double c = 8.0;                         // linear: inverse regularisation strength
+  double c = 1.0;                         // linear: inverse regularisation strength
   unsigned min_df = 1;                    // linear: features seen in fewer tickets are dropped
   std::optional<std::string> map_labels;  // write a pack whose values are the mapped labels
 };

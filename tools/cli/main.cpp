@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
   auto* train_cmd = app.add_subcommand(
       "train",
       "Train the learned classifier on labelled tickets and write the model as JSON:\n"
-      "naive Bayes (nb: fast, good on a few hundred tickets), linear (logistic regression,\n"
+      "naive Bayes (nb: fast, good on a few hundred tickets), linear (a multi-class SVM,\n"
       "calibrated; good on thousands) or auto (per dimension, by cross-validation).");
   train_cmd->add_option("--pack", ta.pack, "Pack whose dimensions to learn (default: built-in)");
   train_cmd->add_option("input", ta.input, "Labelled JSONL file")->required();
