@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """How right the default pack is, in one run: rules alone, the model alone and both combined
 (as shipped), on the seed-style development set, examples/labelled.jsonl and the real-text
-corpus's frozen test split. Accuracy counts an abstention as wrong; "when answering" is
-right / answered.
+corpus's train split (where rules are tuned and the model is trained) and frozen test split.
+Accuracy counts an abstention as wrong; "when answering" is right / answered. On the real text it
+also reports the precision of `angry` (the emotion that changes the opening) and the precision and
+recall of repeat contacts (the pack's repeat_contact section against the corpus's label).
 
 usage: bench/quality.py BUILD_DIR [--data DIR]
 (the corpus is built from the data folder: the flag, $TRIAGE_DATA, or ../shared/data)
@@ -22,6 +24,33 @@ def evaluate(cli, pack, labelled):
     out = subprocess.run([cli, "eval", "--pack", str(pack), "--format", "json", str(labelled)],
                          check=True, capture_output=True, text=True).stdout
     return {t["target"]: t for t in json.loads(out)["targets"]}
+
+
+def diagnose(cli, pack, labelled):
+    text = labelled.read_text(encoding="utf-8")
+    out = subprocess.run([cli, "diagnose", "--pack", str(pack), "-"], input=text, check=True,
+                         capture_output=True, text=True).stdout
+    tickets = [json.loads(x) for x in text.splitlines() if x.strip()]
+    return tickets, [json.loads(x) for x in out.splitlines()]
+
+
+def repeat_contact_scores(cli, pack, labelled):
+    """(labelled, true positives, false positives, false negatives) over tickets with the label."""
+    tickets, diagnoses = diagnose(cli, pack, labelled)
+    n = tp = fp = fn = 0
+    for t, d in zip(tickets, diagnoses):
+        if not isinstance(t.get("repeat_contact"), bool):
+            continue
+        n += 1
+        gold, got = t["repeat_contact"], d.get("repeat_contact", {}).get("found", False)
+        tp += gold and got
+        fp += got and not gold
+        fn += gold and not got
+    return n, tp, fp, fn
+
+
+def ratio(a, b):
+    return f"{a / b:.1%} ({a}/{b})" if b else "–"
 
 
 def main():
@@ -57,6 +86,7 @@ def main():
 
     sets = [("seed-style (tools/devset/dev.jsonl; tuning set)", ROOT / "tools/devset/dev.jsonl"),
             ("examples/labelled.jsonl (held out)", ROOT / "examples/labelled.jsonl"),
+            ("real text, train split (rules tuned, model trained here)", corpus / "train.jsonl"),
             ("real text, frozen test split", corpus / "test.jsonl")]
     for title, path in sets:
         results = {name: evaluate(cli, p, path) for name, p in paths.items()}
@@ -70,6 +100,15 @@ def main():
             fmt = lambda x: f"{x:.1%}" if x is not None else "–"
             print(f"{target:<14}{fmt(r):>9}{fmt(m):>9}{fmt(c['accuracy']):>10}"
                   f"{fmt(c['coverage']):>10}{fmt(c['accuracy_when_answering']):>16}")
+        if "emotion" in results["combined"]:
+            prec = lambda res: res.get("emotion", {}).get("values", {}).get("angry", {}) \
+                .get("precision")
+            print(f"{'angry prec.':<14}{fmt(prec(results['rules'])):>9}"
+                  f"{fmt(prec(results['model'])):>9}{fmt(prec(results['combined'])):>10}")
+        n, tp, fp, fn = repeat_contact_scores(cli, paths["combined"], path)
+        if n:
+            print(f"repeat_contact on {n} labelled tickets: precision {ratio(tp, tp + fp)}, "
+                  f"recall {ratio(tp, tp + fn)}")
 
 
 if __name__ == "__main__":

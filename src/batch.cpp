@@ -58,12 +58,61 @@ struct Chunk {
   std::vector<std::pair<std::size_t, Error>> failures;
   bool done = false;
 };
+
+// The stream with a linker: in input order on the calling thread, each ticket added once
+// diagnosed so that the next one can be related to it.
+StreamStats diagnose_linked(const Engine& engine, const std::function<bool(std::string&)>& next,
+                            const std::function<void(std::string_view)>& write,
+                            const StreamOptions& options,
+                            const std::function<void(std::size_t, const Error&)>& on_error) {
+  DiagnoseOptions o = options.diagnose;
+  if (!o.now) o.now = boost::posix_time::second_clock::universal_time();
+  RequestIdGenerator own_ids;
+  if (!o.request_ids) o.request_ids = &own_ids;
+  o.linker = options.link;
+  const std::size_t report_every = std::max<std::size_t>(1, options.chunk_lines);
+  Evaluation ev;
+  StreamStats st;
+  std::string line, out;
+  auto fail = [&](const Error& e) {
+    ++st.errors;
+    out += error_line(st.last_line, e);
+    if (on_error) on_error(st.last_line, e);
+  };
+  while (!(options.stop && options.stop->load()) && next(line)) {
+    ++st.last_line;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (is_blank(line)) continue;
+    ++st.lines;
+    out.clear();
+    if (auto ticket = parse_ticket(line); !ticket) {
+      fail(ticket.error());
+    } else {
+      try {
+        const Diagnosis d = engine.diagnose(*ticket, ev, o);
+        detail::write_json(to_json(d), out);
+        options.link->add(*ticket, d);
+      } catch (const Exception& e) {
+        fail(e.error());
+      } catch (const std::exception& e) {  // a host classifier failed: only this line
+        fail(make_error(Errc::callback, "", e.what()));
+      }
+    }
+    out += '\n';
+    write(out);
+    if (options.progress && st.lines % report_every == 0) options.progress(st.lines, st.errors);
+  }
+  if (options.progress) options.progress(st.lines, st.errors);
+  st.interrupted = options.stop && options.stop->load();
+  return st;
+}
 }  // namespace
 
 StreamStats diagnose_stream(const Engine& engine, const std::function<bool(std::string&)>& next,
                             const std::function<void(std::string_view)>& write,
                             const StreamOptions& options,
                             const std::function<void(std::size_t, const Error&)>& on_error) {
+  if (options.link) return diagnose_linked(engine, next, write, options, on_error);
   const unsigned threads =
       options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   const std::size_t in_flight = options.chunks_in_flight ? options.chunks_in_flight : 4u * threads;

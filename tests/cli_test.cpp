@@ -232,6 +232,49 @@ TEST(Cli, BadLinesAreAnsweredInPlaceAndTheStatusIsOne) {
   EXPECT_NE(r.err.find("line 4: field_value: /customer/tier"), std::string::npos) << r.err;
 }
 
+TEST(Cli, LinkRelatesLaterTicketsToEarlierOnesOfTheSameCase) {
+  // The water heater of seed 001: reported in the app chat, then by phone with the same number;
+  // a stranger's unrelated ticket in between; then the app ticket's text again from an e-mail.
+  const std::string input =
+      R"({"id": "APP-1", "channel": "app", "created_at": "2026-11-20T09:00:00+08:00", "customer": {"phone": "+86 138-0013-8000"}, "text": "热水器不加热，洗澡只有冷水，麻烦派人看一下"})"
+      "\n"
+      R"({"id": "OTHER-1", "channel": "web", "created_at": "2026-11-20T09:30:00+08:00", "customer": {"phone": "13900000000"}, "text": "请问会员积分怎么兑换优惠券"})"
+      "\n"
+      R"({"id": "TEL-1", "channel": "phone", "created_at": "2026-11-20T10:00:00+08:00", "customer": {"phone": "13800138000"}, "text": "你们的服务怎么一直没人回复？我的热水器还是不热"})"
+      "\n"
+      "not json\n"
+      R"({"id": "EML-1", "channel": "email", "created_at": "2026-11-20T11:00:00+08:00", "text": "热水器不加热，洗澡只有冷水，麻烦派人看一下！"})"
+      "\n";
+  auto r = run("diagnose --link -", input);
+  EXPECT_EQ(r.status, 1) << r.err;  // the bad line is answered in place, the others linked
+  const auto out = lines(r.out);
+  ASSERT_EQ(out.size(), 5u) << r.out;
+  auto related = [&](std::size_t i) {
+    std::vector<std::pair<std::string, std::string>> ids;  // (ticket, reason)
+    const auto v = boost::json::parse(out[i]);
+    for (const auto& x : v.at("related").as_array()) {
+      ids.emplace_back(x.at("ticket_id").as_string(), x.at("reason").as_string());
+    }
+    return ids;
+  };
+  using Links = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(related(0), Links{});  // the first ticket has nothing before it
+  EXPECT_EQ(related(1), Links{});  // another customer, another matter
+  EXPECT_EQ(related(2), (Links{{"APP-1", "phone"}}));
+  EXPECT_TRUE(boost::json::parse(out[3]).as_object().contains("error"));
+  EXPECT_EQ(related(4).size(), 1u);
+  EXPECT_EQ(related(4).front(), (std::pair<std::string, std::string>{"APP-1", "similar_text"}));
+  // The phone call's answer acknowledges the app chat.
+  const auto phone = boost::json::parse(out[2]);
+  EXPECT_EQ(phone.at("template").at("id"), "tpl.opening.related");
+  EXPECT_NE(std::string(phone.at("template").at("text").as_string()).find("App"),
+            std::string::npos);
+  // Without --link nothing is related, and no diagnosis carries the key.
+  for (const auto& l : lines(run("diagnose -", input).out)) {
+    EXPECT_FALSE(boost::json::parse(l).as_object().contains("related")) << l;
+  }
+}
+
 TEST(Cli, StdinIsTheDefaultInput) {
   auto r = run("diagnose", "{\"text\":\"hello\"}\n");
   EXPECT_EQ(r.status, 0);

@@ -89,6 +89,38 @@ TEST(Linker, TheWaterHeaterReportedInTheAppAndThenByPhoneIsOneCase) {
             "2026-11-20T09:12:00+08:00");
 }
 
+TEST(Linker, TheDefaultPackAcknowledgesTheOtherChannelInThreeLanguages) {
+  // The water heater of seed 001 with the built-in pack: the phone call's opening names the app.
+  struct Case {
+    const char *first, *second, *channel_name;
+  };
+  const Case cases[] = {
+      {"热水器不加热，洗澡只有冷水，麻烦看一下", "你们的客服永远没人回复！", "App"},
+      {"熱水器不加熱，洗澡只有冷水，麻煩看一下", "你們的客服永遠沒人回覆！", "App"},
+      {"My water heater does not heat, only cold water in the shower.",
+       "Why does nobody at your service ever answer?", "the app"},
+  };
+  for (const auto& c : cases) {
+    triage::Linker linker;
+    triage::DiagnoseOptions o;
+    o.linker = &linker;
+    const auto chat = with_customer(
+        ticket("APP-1", triage::Channel::app, "2026-11-20T09:12:00+08:00", c.first), "C1");
+    linker.add(chat, triage::Engine::builtin().diagnose(chat, o));
+    const auto call = with_customer(
+        ticket("TEL-7", triage::Channel::phone, "2026-11-20T15:40:00+08:00", c.second), "C1");
+    const auto d = triage::Engine::builtin().diagnose(call, o);
+    ASSERT_EQ(d.related->size(), 1u) << c.second;
+    ASSERT_TRUE(d.response) << c.second;
+    // An opening, or a clarification when the call leaves something to ask: both name the app.
+    EXPECT_TRUE(d.response->id == "tpl.opening.related" ||
+                d.response->id == "tpl.clarification.related")
+        << d.response->id;
+    EXPECT_NE(d.response->text.find(c.channel_name), std::string::npos) << d.response->text;
+    EXPECT_NE(d.response->text.find("APP-1"), std::string::npos) << d.response->text;
+  }
+}
+
 TEST(Linker, TenMoreCrossChannelPairsAreLinked) {
   struct Pair {
     triage::Ticket first, second;

@@ -8,13 +8,12 @@
 #include "triage/metrics.hpp"
 
 namespace {
-using triage::test::read_file;
 
-// The mini pack with the default pack's candidate repeat_contact section (tests/data), an urgency
-// rule and an opening template that use it.
+// The mini pack with the default pack's repeat_contact section, an urgency rule and an opening
+// template that use it.
 boost::json::object pack_json() {
   auto pack = triage::test::mini_pack_with_default_sla();
-  pack["repeat_contact"] = boost::json::parse(read_file(TRIAGE_TEST_DATA "/repeat_contact.json"));
+  pack["repeat_contact"] = boost::json::parse(triage::default_pack_json()).at("repeat_contact");
   pack["urgency"].as_object()["rules"].as_array().push_back(boost::json::parse(
       R"({"id": "u.repeat", "when": {"repeat_contact": true}, "at_least": "high"})"));
   pack["templates"] = boost::json::parse(R"([
@@ -104,9 +103,15 @@ TEST(RepeatContact, TheDiagnosisJsonCarriesIt) {
   EXPECT_TRUE(rc.at("days_since").is_null());
   EXPECT_EQ(rc.at("evidence").as_array().size(), 1u);
   // Without the section the key is absent, like every other section's.
+  auto bare = pack_json();
+  bare.erase("repeat_contact");
+  bare["urgency"].as_object()["rules"].as_array().pop_back();  // u.repeat needs the section
+  bare.erase("templates");
   triage::Ticket t;
   t.text = "都来第8次了";
-  EXPECT_FALSE(triage::to_json(triage::Engine::builtin().diagnose(t)).contains("repeat_contact"));
+  const auto without = triage::Engine::from_json(boost::json::serialize(bare));
+  ASSERT_TRUE(without) << without.error().message;
+  EXPECT_FALSE(triage::to_json(without->diagnose(t)).contains("repeat_contact"));
 }
 
 TEST(RepeatContact, NumbersAreReadAsCustomersWriteThem) {
@@ -152,6 +157,69 @@ TEST(RepeatContact, MetricsCountRepeatContactsPerGroup) {
   EXPECT_EQ(per_group, 2u);
   EXPECT_EQ(triage::to_json(m).at("repeat_contacts").to_number<int>(), 2);
   EXPECT_NE(triage::to_table(m).find("repeat"), std::string::npos);
+}
+
+// The default pack ships the section, an urgency rule for upset repeat contacts, an escalation
+// target owned by a supervisor and an opening that owns up to the repeat.
+triage::Diagnosis builtin(const std::string& text) {
+  triage::Ticket t;
+  t.text = text;
+  t.created_at = triage::parse_timestamp("2026-11-20T10:00:00+08:00").value();
+  return triage::Engine::builtin().diagnose(t);
+}
+
+TEST(RepeatContact, TheDefaultPackFindsItInThreeScripts) {
+  for (const char* text : {
+           "宽带又断了，这已经是我第三次打电话来报修了",
+           "上次已经反映过屏幕的问题，到现在还没人处理",
+           "退款申请提交半个月了，催了好几次，客服一直说在审核",
+           "上次已經反映過了，寬頻還是不通，都來第四次了",
+           "跟客服聯繫了三次都沒有回覆",
+           "This is the third time I am writing about my refund.",
+           "I already called last week and the router is still not fixed.",
+           "I have contacted support several times and nobody answers.",
+       }) {
+    const auto d = builtin(text);
+    ASSERT_TRUE(d.repeat_contact) << text;
+    EXPECT_TRUE(d.repeat_contact->found) << text;
+    EXPECT_FALSE(d.repeat_contact->evidence.empty()) << text;
+  }
+  // A first contact, a product that fails again and again, and a threat to complain are not.
+  for (const char* text :
+       {"APP一直闪退，打不开", "手机反复死机好几次了，怎么办",
+        "我要投诉到市场监管局，你们标的价格和实际收的不一样", "第一次买这个牌子，还不错",
+        "The app crashed three times today.",
+        "I will report you to the regulator if this is not refunded.", "How do I change my PIN?"}) {
+    const auto d = builtin(text);
+    ASSERT_TRUE(d.repeat_contact) << text;
+    EXPECT_FALSE(d.repeat_contact->found) << text;
+  }
+}
+
+TEST(RepeatContact, TheDefaultPackEscalatesItAndOwnsUpToItInTheOpening) {
+  const auto d = builtin("宽带断了三天，打了5次电话都没人来修，你们到底管不管！！");
+  ASSERT_TRUE(d.repeat_contact && d.repeat_contact->found);
+  EXPECT_EQ(d.repeat_contact->count, 5);
+  // Upset and not the first contact: at least high, whatever the text alone would give.
+  EXPECT_EQ(d.urgency, "high");
+  bool urgency_rule = false;
+  for (const auto& e : d.explain) urgency_rule |= e.rule == "urg.at_least_high.repeat_contact";
+  EXPECT_TRUE(urgency_rule);
+  // The escalation flag: a target only repeat contacts get, with a supervisor told.
+  ASSERT_TRUE(d.sla);
+  const triage::SlaTarget* esc = d.sla->plan.find("escalation");
+  ASSERT_NE(esc, nullptr);
+  EXPECT_EQ(esc->notify, "supervisor");
+  EXPECT_EQ(esc->due, triage::test::at("2026-11-20T10:30:00+08:00"));
+  ASSERT_TRUE(d.response);
+  EXPECT_EQ(d.response->id, "tpl.opening.repeat");
+  EXPECT_NE(d.response->text.find("前后已经5次"), std::string::npos) << d.response->text;
+  // A first contact gets neither.
+  const auto first = builtin("宽带断了，麻烦尽快派人来修");
+  ASSERT_TRUE(first.sla);
+  EXPECT_EQ(first.sla->plan.find("escalation"), nullptr);
+  ASSERT_TRUE(first.response);
+  EXPECT_NE(first.response->id, "tpl.opening.repeat");
 }
 
 }  // namespace

@@ -149,4 +149,42 @@ TEST(Validity, ValidateAtAnInstantWarnsAboutExpiredAndExpiringEntries) {
   }
 }
 
+// The default pack's dated campaign entry: the Double 12 sale's return and price rules are offered
+// from the sale's first instant until the extended return period ends, and never outside.
+std::vector<std::string> default_pack_knowledge(const char* created) {
+  triage::Ticket t;
+  t.text = "双十二买的羽绒服降价了，能退差价吗？";
+  t.created_at = triage::parse_timestamp(created).value();
+  const auto d = triage::Engine::builtin().diagnose(t);
+  std::vector<std::string> ids;
+  for (const auto& k : *d.knowledge) ids.push_back(k.id);
+  return ids;
+}
+
+TEST(Validity, TheDefaultPacksCampaignEntryIsOfferedOnlyInsideItsWindow) {
+  const std::vector<std::string> campaign{"kb.campaign_double12_2026"};
+  EXPECT_EQ(default_pack_knowledge("2026-12-10T20:00:00+08:00"), campaign);
+  EXPECT_EQ(default_pack_knowledge("2026-11-30T16:00:00Z"), campaign);  // 12-01 00:00 in Beijing
+  EXPECT_TRUE(default_pack_knowledge("2026-11-30T23:59:59+08:00").empty());
+  EXPECT_TRUE(default_pack_knowledge("2026-11-11T10:00:00+08:00").empty());  // last sale's day
+  EXPECT_EQ(default_pack_knowledge("2027-01-12T10:59:59-05:00"), campaign);
+  EXPECT_TRUE(default_pack_knowledge("2027-01-12T11:00:00-05:00").empty());  // its valid_until
+  // validate --at names it a month before it ends, and as expired after.
+  auto dated = [](const char* instant) {
+    triage::ValidateOptions vo;
+    vo.at = at(instant);
+    std::vector<std::string> out;
+    for (const auto& f : triage::validate_pack(triage::default_pack_json(), {}, vo)) {
+      if (f.code == "expired" || f.code == "expiring_soon")
+        out.push_back(f.code + " " + f.rules.at(0));
+    }
+    return out;
+  };
+  EXPECT_TRUE(dated("2026-12-01T00:00:00+08:00").empty());
+  EXPECT_EQ(dated("2026-12-20T00:00:00+08:00"),
+            std::vector<std::string>{"expiring_soon kb.campaign_double12_2026"});
+  EXPECT_EQ(dated("2027-02-01T00:00:00+08:00"),
+            std::vector<std::string>{"expired kb.campaign_double12_2026"});
+}
+
 }  // namespace

@@ -43,6 +43,10 @@ struct StreamOptions {
   std::function<void(std::size_t, std::size_t)> progress;
   /// Set (e.g. by a signal handler) to stop reading; what was read is still finished and written.
   const std::atomic<bool>* stop = nullptr;
+  /// One case across the stream: each ticket lists the related open tickets before it
+  /// (`related`) and is then added. A ticket's answer depends on those before it, so lines are
+  /// diagnosed one after another in input order (`threads` does not apply).
+  Linker* link = nullptr;
 };
 
 struct StreamStats {

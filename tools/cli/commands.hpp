@@ -57,6 +57,7 @@ struct DiagnoseArgs {
   std::string input = "-";
   unsigned jobs = 0;      // threads; 0 = one per core
   bool progress = false;  // progress on stderr even when it is not a terminal
+  bool link = false;      // one Linker across the stream: later tickets list related earlier ones
 };
 int diagnose(const DiagnoseArgs& args);
 

@@ -85,6 +85,8 @@ int diagnose(const DiagnoseArgs& args) {
   so.threads = args.jobs;
   so.diagnose = opts;
   so.stop = &g_stop;
+  Linker linker;
+  if (args.link) so.link = &linker;
   if (progress) {
     so.progress = [&](std::size_t lines, std::size_t errors) {
       const auto now = std::chrono::steady_clock::now();

@@ -24,6 +24,11 @@ int main(int argc, char** argv) {
   diag->add_option("-j,--jobs", d.jobs,
                    "Threads sharing one engine (default: one per core); the output is the same "
                    "for every count");
+  diag->add_flag("--link", d.link,
+                 "Relate tickets across the stream with one linker: each diagnosis lists, in "
+                 "\"related\", the earlier open tickets of the same customer (id, phone, e-mail) "
+                 "within 7 days or of nearly the same text. Lines are then diagnosed in input "
+                 "order on one thread");
   diag->add_flag(
       "--progress", d.progress,
       "Progress on stderr (lines, errors, tickets/s, ETA) even when it is not a terminal");
