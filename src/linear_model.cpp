@@ -78,15 +78,29 @@ struct Vectorizer {
   }
 };
 
+// target_clones chooses the AVX2 body through an ifunc resolver while the program is loaded.
+// Under ThreadSanitizer that resolver is instrumented and runs before the sanitizer's runtime, and
+// the program dies before main: sanitizer builds keep the baseline body.
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#define TRIAGE_VECTOR_CLONES
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+#define TRIAGE_VECTOR_CLONES
+#endif
+#endif
+#ifndef TRIAGE_VECTOR_CLONES
+#define TRIAGE_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+
 // Floats per block of a weight row; rows are padded to a multiple of it.
 constexpr std::size_t kLanes = 8;
 
 // acc[0..stride) += v × row, over the cells' rows. The rows are scattered over the matrix, so a
 // later one is asked for while this one is added; the blocks of kLanes have a fixed count, so
 // each becomes vector instructions, AVX2 where the processor has it.
-__attribute__((target_clones("avx2", "default"))) void add_rows(
-    const float* __restrict weights, std::size_t stride,
-    const std::vector<std::pair<std::uint32_t, double>>& cells, float* __restrict acc) {
+TRIAGE_VECTOR_CLONES void add_rows(const float* __restrict weights, std::size_t stride,
+                                   const std::vector<std::pair<std::uint32_t, double>>& cells,
+                                   float* __restrict acc) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i + 4 < cells.size())
       __builtin_prefetch(weights + std::size_t{cells[i + 4].first} * stride);

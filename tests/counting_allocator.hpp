@@ -25,23 +25,25 @@ void* operator new[](std::size_t n) {
 void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept {
   return operator new(n, t);
 }
-// Every form of delete pairs with the malloc above (sanitizers check the pairing).
-void operator delete(void* p) noexcept {
+// Every form of delete pairs with the malloc above (sanitizers check the pairing). Kept out of
+// line: inlined, GCC 12 at -O2 sees free() on memory from operator new and warns
+// (-Wmismatched-new-delete), not knowing this operator new is malloc.
+#define TRIAGE_TEST_DELETE __attribute__((noinline))
+TRIAGE_TEST_DELETE void operator delete(void* p) noexcept {
   std::free(p);
 }
-void operator delete(void* p, std::size_t) noexcept {
+TRIAGE_TEST_DELETE void operator delete(void* p, std::size_t) noexcept {
   std::free(p);
 }
-void operator delete(void* p, const std::nothrow_t&) noexcept {
+TRIAGE_TEST_DELETE void operator delete(void* p, const std::nothrow_t&) noexcept {
   std::free(p);
 }
-void operator delete[](void* p) noexcept {
+TRIAGE_TEST_DELETE void operator delete[](void* p) noexcept {
   std::free(p);
 }
-void operator delete[](void* p, std::size_t) noexcept {
+TRIAGE_TEST_DELETE void operator delete[](void* p, std::size_t) noexcept {
   std::free(p);
 }
-void operator delete[](void* p, const std::nothrow_t&) noexcept {
+TRIAGE_TEST_DELETE void operator delete[](void* p, const std::nothrow_t&) noexcept {
   std::free(p);
 }
-
