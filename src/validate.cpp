@@ -219,13 +219,10 @@ std::vector<Finding> validate_pack(std::string_view text, const EngineOptions& o
       if (!produced && d.fallback != v.id) {
         // A pack with a learned model may leave a dimension to it (the default pack's
         // department): then it is worth knowing, not a mistake.
-        if (p.model) {
-          add(out, Finding::Severity::info, "unproduced_value", d.where,
-              "no rule scores " + d.id + "=" + v.id + ": only the learned model can", {});
-        } else {
-          add(out, Finding::Severity::warning, "unproduced_value", d.where,
-              "no rule scores " + d.id + "=" + v.id, {});
-        }
+        add(out, p.model ? Finding::Severity::info : Finding::Severity::warning, "unproduced_value",
+            d.where,
+            "no rule scores " + d.id + "=" + v.id + (p.model ? ": only the learned model can" : ""),
+            {});
       }
     }
   }

@@ -12,6 +12,7 @@
 #include "sha256.hpp"
 #include "triage/engine.hpp"
 #include "triage/eval.hpp"
+#include "triage/linear_model.hpp"
 #include "triage/metrics.hpp"
 
 namespace triage::cli {
@@ -98,7 +99,7 @@ struct TrainArgs {
   std::string input;
   std::string output;
   std::string algorithm = "nb";           // nb | linear | auto
-  double c = 1.0;                         // linear: inverse regularisation strength
+  double c = LinearOptions{}.c;           // linear: inverse regularisation strength
   unsigned min_df = 1;                    // linear: features seen in fewer tickets are dropped
   std::optional<std::string> map_labels;  // write a pack whose values are the mapped labels
 };
