@@ -175,6 +175,17 @@ TEST(Routing, AssistingIsAListOrInherit) {
   EXPECT_EQ(pack.error().where, "/routing/default/assisting");
 }
 
+TEST(Routing, ARowsAssistingThatIsNeitherAListNorInheritIsAPackErrorThatNamesThePlace) {
+  const auto pack = parse_pack(R"({"schema": 1, "name": "t", "version": "1",
+    "dimensions": [{"id": "d", "values": ["a"]}], "departments": ["p"],
+    "routing": {"coordinator": "p", "default": {"primary": "p"}, "rules": [
+      {"id": "r", "when": {"label": {"d": "a"}}, "primary": "p", "assisting": "inherits"}]}})");
+  ASSERT_FALSE(pack);
+  EXPECT_EQ(pack.error().code, Errc::pack_invalid);
+  EXPECT_EQ(pack.error().where, "/routing/rules/0/assisting");
+  EXPECT_NE(pack.error().message.find("inherit"), std::string::npos);
+}
+
 TEST(Routing, PacksWithoutARoutingSectionGiveNoRoute) {
   auto e = Engine::from_json(R"({"schema":1,"name":"t","version":"1",
     "dimensions":[{"id":"d","values":["a"]}]})");
