@@ -2,12 +2,17 @@
 """Draws the lines to label (deterministic) and writes work lists with their texts.
 
 The work lists hold texts that must not be committed: write them outside the repository.
-usage: tools/corpus/sample.py OUT_DIR [--data DIR] [--more]
+usage: tools/corpus/sample.py OUT_DIR [--data DIR] [--more | --third]
 
 --more draws the second labelling pass instead, for the training split only: with its own seed,
 among the lines the first pass did not draw, 310 negative food-delivery reviews, 39 negative
 shopping reviews of each category and 6 BANKING77 training queries of each intent; work lists
 named *_more.jsonl.
+
+--third draws the third labelling pass, for the training split only: with its own seed, among the
+lines neither earlier pass drew (and that no label file already holds), 200 negative food-delivery
+reviews, 25 negative shopping reviews of each category and 5 BANKING77 training queries of each
+intent; work lists named *_third.jsonl.
 """
 import argparse
 import json
@@ -22,7 +27,9 @@ import texts  # noqa: E402
 ap = argparse.ArgumentParser()
 ap.add_argument("out")
 ap.add_argument("--data")
-ap.add_argument("--more", action="store_true", help="draw the second pass (train only)")
+g = ap.add_mutually_exclusive_group()
+g.add_argument("--more", action="store_true", help="draw the second pass (train only)")
+g.add_argument("--third", action="store_true", help="draw the third pass (train only)")
 a = ap.parse_args()
 root = texts.data_dir(a.data)
 out = Path(a.out)
@@ -69,9 +76,19 @@ def write_lists(rv, bk, reviews, queries, suffix):
 rv = texts.reviews(root)
 bk = texts.banking77(root)
 first = draw(random.Random(20261206), rv, bk, 420, 52, 9)
+more_args = (random.Random(20270118), rv, bk, 310, 39, 6, frozenset(first[0] + first[1]))
 if a.more:
-    more = draw(random.Random(20270118), rv, bk, 310, 39, 6, frozenset(first[0] + first[1]))
-    write_lists(rv, bk, *more, "_more")
+    write_lists(rv, bk, *draw(*more_args), "_more")
+elif a.third:
+    more = draw(*more_args)
+    labelled = set()
+    corpus = Path(__file__).resolve().parents[2] / "examples" / "realtext"
+    for name in ("train.labels.jsonl", "test.labels.jsonl", "blind.labels.jsonl"):
+        with open(corpus / name, encoding="utf-8") as f:
+            labelled |= {d["source_id"] for d in map(json.loads, f) if d["source"] != "weibo_helpdesk"}
+    skip = frozenset(first[0] + first[1] + more[0] + more[1]) | labelled
+    third = draw(random.Random(20270301), rv, bk, 200, 25, 5, skip)
+    write_lists(rv, bk, *third, "_third")
 else:
     w = texts.weibo(root)
     write("weibo.jsonl", [{"source": "weibo_helpdesk", "source_id": k, "text": zh, "text_en": en}
