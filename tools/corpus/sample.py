@@ -10,9 +10,9 @@ shopping reviews of each category and 6 BANKING77 training queries of each inten
 named *_more.jsonl.
 
 --third draws the third labelling pass, for the training split only: with its own seed, among the
-lines neither earlier pass drew (and that no label file already holds), 200 negative food-delivery
-reviews, 25 negative shopping reviews of each category and 5 BANKING77 training queries of each
-intent; work lists named *_third.jsonl.
+lines neither earlier pass drew, 200 negative food-delivery reviews, 25 negative shopping reviews of
+each category and 5 BANKING77 training queries of each intent; it stops if a label file holds a
+line no pass drew; work lists named *_third.jsonl.
 """
 import argparse
 import json
@@ -81,16 +81,14 @@ if a.more:
     write_lists(rv, bk, *draw(*more_args), "_more")
 elif a.third:
     more = draw(*more_args)
-    labelled = set()
+    earlier = frozenset(first[0] + first[1] + more[0] + more[1])
+    third = draw(random.Random(20270301), rv, bk, 200, 25, 5, earlier)
+    # The label files hold the earlier passes and, once labelled, this one: nothing else.
     corpus = Path(__file__).resolve().parents[2] / "examples" / "realtext"
     for name in ("train.labels.jsonl", "test.labels.jsonl", "blind.labels.jsonl"):
         with open(corpus / name, encoding="utf-8") as f:
-            labelled |= {d["source_id"] for d in map(json.loads, f) if d["source"] != "weibo_helpdesk"}
-    skip = frozenset(first[0] + first[1] + more[0] + more[1]) | labelled
-    third = draw(random.Random(20270301), rv, bk, 200, 25, 5, skip)
+            stray = {d["source_id"] for d in map(json.loads, f) if d["source"] != "weibo_helpdesk"}
+        stray -= earlier | set(third[0] + third[1])
+        if stray:
+            sys.exit(f"sample: {name} holds lines no pass drew: {sorted(stray)[:5]}")
     write_lists(rv, bk, *third, "_third")
-else:
-    w = texts.weibo(root)
-    write("weibo.jsonl", [{"source": "weibo_helpdesk", "source_id": k, "text": zh, "text_en": en}
-                          for k, (zh, en) in w.items()])
-    write_lists(rv, bk, *first, "")
