@@ -127,7 +127,25 @@ class Compiler {
     return static_cast<std::uint32_t>(cp_.nodes.size() - 1);
   }
 
-  std::vector<MatcherPattern> take_patterns() { return std::move(patterns_); }
+  /// The keyword patterns, each followed by its regional phrasings (looked up for all keywords
+  /// at once: see detail::regional_variants).
+  std::vector<MatcherPattern> take_patterns() {
+    if (!opts_.regional_variants) return std::move(patterns_);
+    std::vector<std::string> words;
+    words.reserve(patterns_.size());
+    for (const auto& p : patterns_) words.push_back(p.text);
+    auto variants = detail::regional_variants(words);
+    std::vector<MatcherPattern> out;
+    out.reserve(patterns_.size() * 2);
+    for (std::size_t i = 0; i < patterns_.size(); ++i) {
+      const auto id = patterns_[i].id;
+      const bool start = patterns_[i].boundary_start, end = patterns_[i].boundary_end;
+      out.push_back(std::move(patterns_[i]));
+      for (auto& v : variants[i]) out.push_back({std::move(v), id, start, end});
+    }
+    patterns_.clear();
+    return out;
+  }
 
  private:
   std::uint32_t term(const std::string& kw) {
@@ -140,11 +158,6 @@ class Compiler {
     const bool open_end = !core.empty() && core.back() == '*';
     if (open_end) core.pop_back();
     patterns_.push_back({core, it->second, !open_start, !open_end});
-    if (opts_.regional_variants) {
-      for (auto& v : detail::regional_variants(core)) {
-        patterns_.push_back({std::move(v), it->second, !open_start, !open_end});
-      }
-    }
     return it->second;
   }
 

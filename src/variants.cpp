@@ -36,24 +36,76 @@ bool has_han(const std::string& s) {
   }
   return false;
 }
+
+Converters& converters() {
+  static Converters conv;
+  return conv;
+}
+
+// Keeps `v` when it is a new phrasing: variants that fold to the keyword itself add nothing to
+// the automaton.
+void add_variant(std::string v, const std::string& folded_keyword, std::vector<std::string>& out) {
+  if (!v.empty() && fold(v) != folded_keyword &&
+      std::find(out.begin(), out.end(), v) == out.end()) {
+    out.push_back(std::move(v));
+  }
+}
 }  // namespace
 
-std::vector<std::string> regional_variants(const std::string& keyword) {
-  std::vector<std::string> out;
-  if (!has_han(keyword)) return out;
-  static Converters conv;
-  const std::string base = fold(keyword);
+std::vector<std::vector<std::string>> regional_variants(gsl::span<const std::string> keywords) {
+  std::vector<std::vector<std::string>> out(keywords.size());
+  // Only keywords with Han characters have regional phrasings; a line break inside one would
+  // break the joined text's lines apart, so such a keyword (none is expected) goes alone.
+  std::vector<std::size_t> batch, alone;
+  for (std::size_t i = 0; i < keywords.size(); ++i) {
+    if (!has_han(keywords[i])) continue;
+    (keywords[i].find('\n') == std::string::npos ? batch : alone).push_back(i);
+  }
+  if (batch.empty() && alone.empty()) return out;
+  std::string joined;
+  for (std::size_t i : batch) (joined += keywords[i]) += '\n';
+  std::vector<std::string> folded(keywords.size());
+  for (std::size_t i : batch) folded[i] = fold(keywords[i]);
+  for (std::size_t i : alone) folded[i] = fold(keywords[i]);
+
+  auto& conv = converters();
   std::lock_guard lock(conv.mutex);
   for (const auto& c : conv.list) {
-    std::string v;
+    // Dictionary phrases hold no line breaks, so converting the joined lines converts each
+    // keyword exactly as converting it alone would.
+    std::string converted;
     try {
-      v = c->Convert(keyword);
+      converted = batch.empty() ? std::string() : c->Convert(joined);
     } catch (...) {
       continue;
     }
-    // Variants that fold to the keyword itself add nothing to the automaton.
-    if (!v.empty() && fold(v) != base && std::find(out.begin(), out.end(), v) == out.end()) {
-      out.push_back(std::move(v));
+    std::size_t at = 0;
+    std::vector<std::string_view> lines;
+    lines.reserve(batch.size());
+    for (std::size_t nl; (nl = converted.find('\n', at)) != std::string::npos; at = nl + 1) {
+      lines.emplace_back(converted.data() + at, nl - at);
+    }
+    // A converter that changed the line count breaks the pairing: take each keyword alone.
+    const bool paired = lines.size() == batch.size() && at == converted.size();
+    for (std::size_t k = 0; k < batch.size(); ++k) {
+      const std::size_t i = batch[k];
+      std::string v;
+      if (paired) {
+        v.assign(lines[k]);
+      } else {
+        try {
+          v = c->Convert(keywords[i]);
+        } catch (...) {
+          continue;
+        }
+      }
+      add_variant(std::move(v), folded[i], out[i]);
+    }
+    for (std::size_t i : alone) {
+      try {
+        add_variant(c->Convert(keywords[i]), folded[i], out[i]);
+      } catch (...) {
+      }
     }
   }
   return out;

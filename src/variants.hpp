@@ -6,11 +6,16 @@
 #include <string>
 #include <vector>
 
+#include <gsl/span>
+
 namespace triage {
 inline namespace v1 {
 namespace detail {
-/// The keyword's phrase variants (not including itself); empty when OpenCC's data is missing.
-std::vector<std::string> regional_variants(const std::string& keyword);
+/// Each keyword's phrase variants (not including itself), `out[i]` for `keywords[i]`; empty when
+/// OpenCC's data is missing. One OpenCC call per
+/// dictionary for the whole list, since a call costs far more than the characters it converts
+/// (a pack's thousands of keywords one by one were most of the time it took to compile).
+std::vector<std::vector<std::string>> regional_variants(gsl::span<const std::string> keywords);
 }  // namespace detail
 }  // namespace v1
 }  // namespace triage

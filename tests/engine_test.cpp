@@ -211,6 +211,42 @@ class Echo : public Classifier {
   }
 };
 
+TEST(Engine, KeywordsMatchTheirRegionalPhrasingsUnlessTurnedOff) {
+  // 软件 is 軟體 in Taiwan and 网络 is 網路: other words, not just other characters, so folding
+  // alone cannot find them. Each keyword's phrasings belong to its own rule, also when the pack
+  // has many keywords (they are looked up all at once) and some have no Han characters.
+  std::string rules;
+  const char* words[][2] = {{"软件", "soft"}, {"网络", "net"},       {"crash*", "crash"},
+                            {"信息", "info"}, {"打印机", "printer"}, {"内存", "memory"}};
+  for (const auto& [word, id] : words) {
+    if (!rules.empty()) rules += ",";
+    rules += std::string(R"({"id":")") + id + R"(","when":{"text_any":[")" + word +
+             R"("]},"then":{"tags":[")" + id + R"("]}})";
+  }
+  const std::string pack = R"({"schema":1,"name":"t","version":"1",
+    "dimensions":[{"id":"d","values":["a"]}],"rules":[)" +
+                           rules + "]}";
+  auto e = Engine::from_json(pack);
+  ASSERT_TRUE(e) << e.error().message;
+  auto tags = [](const Engine& engine, const char* text) {
+    return engine.diagnose(*parse_ticket(std::string(R"({"text":")") + text + "\"}")).tags;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(tags(*e, "軟體"), V{"soft"});
+  EXPECT_EQ(tags(*e, "網路"), V{"net"});
+  EXPECT_EQ(tags(*e, "資訊"), V{"info"});
+  EXPECT_EQ(tags(*e, "印表機"), V{"printer"});
+  EXPECT_EQ(tags(*e, "記憶體"), V{"memory"});
+  EXPECT_EQ(tags(*e, "it crashed"), V{"crash"});
+
+  EngineOptions off;
+  off.regional_variants = false;
+  auto plain = Engine::from_json(pack, off);
+  ASSERT_TRUE(plain) << plain.error().message;
+  EXPECT_TRUE(tags(*plain, "軟體").empty());
+  EXPECT_EQ(tags(*plain, "軟件"), V{"soft"});  // folding still maps the characters
+}
+
 TEST(Engine, HostClassifiersAddTheirScores) {
   EngineOptions opts;
   opts.classifiers.push_back(std::make_shared<Echo>());
