@@ -722,6 +722,20 @@ void Engine::evaluate(const Ticket& ticket, Evaluation& ev) const {
   }
 }
 
+namespace {
+// The dimension's calibration map at `raw` (see Dimension::calibration).
+double calibrate(const std::vector<CalibrationKnot>& knots, double raw) noexcept {
+  if (knots.empty()) return raw;
+  if (raw <= knots.front().raw) return knots.front().calibrated;
+  if (raw >= knots.back().raw) return knots.back().calibrated;
+  const auto hi = std::upper_bound(knots.begin(), knots.end(), raw,
+                                   [](double r, const CalibrationKnot& k) { return r < k.raw; });
+  const auto lo = hi - 1;
+  const double t = (raw - lo->raw) / (hi->raw - lo->raw);
+  return lo->calibrated + t * (hi->calibrated - lo->calibrated);
+}
+}  // namespace
+
 std::optional<std::uint16_t> Engine::decide(const Evaluation& ev, std::size_t dimension,
                                             double* confidence) const {
   const auto& dim = impl_->pack.dimensions[dimension];
@@ -741,7 +755,7 @@ std::optional<std::uint16_t> Engine::decide(const Evaluation& ev, std::size_t di
   }
   // Calibrated probabilities need no smoothing: they already say how sure they are.
   const double smoothing = ev.calibrated(dimension) ? 0.0 : impl_->pack.settings.smoothing;
-  const double conf = best ? top / (positive + smoothing) : 0.0;
+  const double conf = best ? calibrate(dim.calibration, top / (positive + smoothing)) : 0.0;
   if (confidence) *confidence = round3(conf);
   if (!best) return std::nullopt;
   // A tie, a close runner-up or too little evidence: say so rather than guess.

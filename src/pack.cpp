@@ -378,15 +378,55 @@ class Reader {
   std::size_t regexes_ = 0;
 };
 
+// [[raw, calibrated], ...]: raw strictly increasing, calibrated not decreasing, all within
+// [0, 1], at most 64 knots (a map, not a table of every ticket).
+Result<std::vector<CalibrationKnot>> read_calibration(const json::object& dim,
+                                                      const std::string& where) {
+  std::vector<CalibrationKnot> knots;
+  const auto it = dim.find("calibration");
+  if (it == dim.end()) return knots;
+  constexpr std::size_t max_knots = 64;
+  if (!it->value().is_array() || it->value().get_array().empty()) {
+    return invalid(where, "a non-empty array of [raw, calibrated] pairs is required");
+  }
+  const auto& a = it->value().get_array();
+  if (a.size() > max_knots) {
+    return make_error(
+        Errc::pack_limit, where,
+        "at most " + std::to_string(max_knots) + " knots (found " + std::to_string(a.size()) + ")");
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const std::string at = child(where, i);
+    const auto* pair = a[i].if_array();
+    if (!pair || pair->size() != 2 || !(*pair)[0].is_number() || !(*pair)[1].is_number()) {
+      return invalid(at, "a [raw, calibrated] pair of numbers is required");
+    }
+    const CalibrationKnot k{(*pair)[0].to_number<double>(), (*pair)[1].to_number<double>()};
+    if (!(k.raw >= 0 && k.raw <= 1 && k.calibrated >= 0 && k.calibrated <= 1)) {
+      return invalid(at, "both numbers must be within [0, 1]");
+    }
+    if (!knots.empty() && k.raw <= knots.back().raw) {
+      return invalid(at, "raw confidences must increase from knot to knot");
+    }
+    if (!knots.empty() && k.calibrated < knots.back().calibrated) {
+      return invalid(at, "calibrated confidences must not decrease from knot to knot");
+    }
+    knots.push_back(k);
+  }
+  return knots;
+}
+
 Result<Dimension> read_dimension(const json::value& v, const std::string& where) {
   const json::object* o;
   TRIAGE_TRY(o, object_at(v, where));
   for (const auto& kv : *o) {
     static const std::set<std::string_view> keys = {
-        "id", "title", "values", "min_confidence", "margin", "fallback", "description"};
+        "id",     "title",    "values",      "min_confidence",
+        "margin", "fallback", "description", "calibration"};
     if (!keys.count(kv.key())) {
-      return unknown_key(where, kv.key(),
-                         "id, title, description, values, min_confidence, margin, fallback");
+      return unknown_key(
+          where, kv.key(),
+          "id, title, description, values, min_confidence, margin, fallback, calibration");
     }
   }
   Dimension d;
@@ -401,6 +441,7 @@ Result<Dimension> read_dimension(const json::value& v, const std::string& where)
   TRIAGE_TRY(d.margin, opt_number(*o, "margin", where, 0.0));
   if (d.margin < 0 || d.margin >= 1)
     return invalid(child(where, "margin"), "must be within [0, 1)");
+  TRIAGE_TRY(d.calibration, read_calibration(*o, child(where, "calibration")));
   auto vals = o->find("values");
   if (vals == o->end()) return make_error(Errc::field_missing, child(where, "values"), "required");
   if (!vals->value().is_array() || vals->value().get_array().empty()) {

@@ -247,6 +247,32 @@ TEST(Engine, KeywordsMatchTheirRegionalPhrasingsUnlessTurnedOff) {
   EXPECT_EQ(tags(*plain, "軟件"), V{"soft"});  // folding still maps the characters
 }
 
+TEST(Engine, TheCalibrationMapSaysHowSureAndTheThresholdReadsIt) {
+  // One rule of weight 3: raw confidence 3 / (3 + smoothing 1) = 0.75.
+  const auto pack = [](const std::string& extra) {
+    return R"({"schema":1,"name":"t","version":"1","dimensions":[{"id":"d","values":["a","b"])" +
+           extra + R"(}],"rules":[{"id":"r","when":{"text_any":["闪退"]},
+      "then":{"score":{"d":{"a":3}}}}]})";
+  };
+  const auto label = [](const std::string& json) {
+    auto e = Engine::from_json(json);
+    EXPECT_TRUE(e) << e.error().message;
+    return *e->diagnose(*parse_ticket(R"({"text":"一直闪退"})")).label("d");
+  };
+  EXPECT_DOUBLE_EQ(label(pack("")).confidence, 0.75);
+  // Half way between the knots at 0.5 and 1.0: 0.8 + 0.5 * (1.0 - 0.8).
+  const auto calibrated = label(pack(R"(,"calibration":[[0,0],[0.5,0.8],[1,1]])"));
+  EXPECT_DOUBLE_EQ(calibrated.confidence, 0.9);
+  EXPECT_EQ(calibrated.value, "a");
+  // Flat beyond the last knot.
+  EXPECT_DOUBLE_EQ(label(pack(R"(,"calibration":[[0.2,0.3],[0.6,0.7]])")).confidence, 0.7);
+  // min_confidence is compared with the calibrated confidence: 0.75 raw clears 0.8 only when
+  // the map says it is right more often than that.
+  EXPECT_FALSE(label(pack(R"(,"min_confidence":0.8)")).value);
+  EXPECT_EQ(label(pack(R"(,"min_confidence":0.8,"calibration":[[0,0],[0.5,0.8],[1,1]])")).value,
+            "a");
+}
+
 TEST(Engine, HostClassifiersAddTheirScores) {
   EngineOptions opts;
   opts.classifiers.push_back(std::make_shared<Echo>());

@@ -117,6 +117,44 @@ TEST(Pack, DimensionMistakes) {
   EXPECT_EQ(e.where, "/extra");
 }
 
+TEST(Pack, ACalibrationMapIsKnotsOfRawAndCalibratedConfidence) {
+  const auto with = [](const std::string& calibration) {
+    return R"({"schema":1,"name":"t","version":"1","dimensions":[{"id":"d","values":["a","b"],
+      "calibration":)" +
+           calibration + "}]}";
+  };
+  auto p = parse_pack(with("[[0, 0], [0.4, 0.55], [0.8, 0.97]]"));
+  ASSERT_TRUE(p) << p.error().message;
+  ASSERT_EQ(p->dimensions[0].calibration.size(), 3u);
+  EXPECT_DOUBLE_EQ(p->dimensions[0].calibration[1].raw, 0.4);
+  EXPECT_DOUBLE_EQ(p->dimensions[0].calibration[1].calibrated, 0.55);
+  EXPECT_TRUE(parse_pack(with("[[0.5, 0.5], [0.6, 0.5]]")));  // flat is allowed
+
+  struct Case {
+    const char* calibration;
+    Errc code;
+    const char* where;
+  };
+  const Case cases[] = {
+      {"[]", Errc::pack_invalid, "/dimensions/0/calibration"},
+      {R"("steep")", Errc::pack_invalid, "/dimensions/0/calibration"},
+      {"[[0.2]]", Errc::pack_invalid, "/dimensions/0/calibration/0"},
+      {"[[0.2, 1.5]]", Errc::pack_invalid, "/dimensions/0/calibration/0"},
+      {"[[0.2, 0.3], [0.2, 0.4]]", Errc::pack_invalid, "/dimensions/0/calibration/1"},
+      {"[[0.2, 0.3], [0.1, 0.4]]", Errc::pack_invalid, "/dimensions/0/calibration/1"},
+      {"[[0.2, 0.5], [0.3, 0.4]]", Errc::pack_invalid, "/dimensions/0/calibration/1"},
+  };
+  for (const auto& c : cases) {
+    const auto e = fails(with(c.calibration));
+    EXPECT_EQ(e.code, c.code) << c.calibration << " → " << e.message;
+    EXPECT_EQ(e.where, c.where) << c.calibration;
+  }
+  std::string many = "[";
+  for (int i = 0; i < 65; ++i)
+    many += (i ? "," : "") + std::string("[0.") + std::to_string(100 + i) + ", 0.5]";
+  EXPECT_EQ(fails(with(many + "]")).code, Errc::pack_limit);
+}
+
 TEST(Pack, DeepConditionsAndHugePacksHitLimits) {
   std::string when = R"({"text_any": ["x"]})";
   for (int i = 0; i < 40; ++i) when = R"({"not": )" + when + "}";

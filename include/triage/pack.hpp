@@ -38,11 +38,26 @@ struct DimensionValue {
   std::string title;
 };
 
+/// One point of a dimension's calibration map: a raw confidence and how often the decision was
+/// right at that confidence on held-out tickets.
+struct CalibrationKnot {
+  double raw = 0;
+  double calibrated = 0;
+};
+
 struct Dimension {
   std::string id;
   std::string title;
   std::vector<DimensionValue> values;
+  /// Compared with the calibrated confidence when the dimension has a calibration map.
   double min_confidence = 0.3;
+  /// Maps the raw confidence (best score over all positive scores plus smoothing) to the chance
+  /// the decision is right: piecewise linear through the knots (raw strictly increasing,
+  /// calibrated not decreasing), flat beyond the first and last. Empty: the raw confidence is
+  /// reported as it is. Blending rule weights with model probabilities gives a raw confidence
+  /// that orders tickets well but says 0.74 where 0.95 are right; `tools/packs/calibrate.py`
+  /// fits the map on tickets held out from training.
+  std::vector<CalibrationKnot> calibration;
   /// Unsure when the runner-up scores within this share of the best: (best-second)/best < margin.
   double margin = 0.0;
   std::optional<std::string> fallback;
