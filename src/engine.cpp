@@ -762,6 +762,15 @@ std::optional<std::uint16_t> Engine::decide(const Evaluation& ev, std::size_t di
   if (second >= top || conf < dim.min_confidence || (top - second) / top < dim.margin) {
     return std::nullopt;
   }
+  if (conf < dim.values[*best].min_confidence) {
+    // Not sure enough for this value: the fallback stands in, as when nothing scored.
+    for (std::size_t v = 0; dim.fallback && v < dim.values.size(); ++v) {
+      if (dim.values[v].id != *dim.fallback) continue;
+      if (confidence) *confidence = 0;
+      return static_cast<std::uint16_t>(v);
+    }
+    return std::nullopt;
+  }
   return best;
 }
 

@@ -456,8 +456,17 @@ Result<Dimension> read_dimension(const json::value& v, const std::string& where)
     } else {
       const json::object* vo;
       TRIAGE_TRY(vo, object_at(a[i], at));
+      for (const auto& kv : *vo) {
+        if (kv.key() != "id" && kv.key() != "title" && kv.key() != "min_confidence") {
+          return unknown_key(at, kv.key(), "id, title, min_confidence");
+        }
+      }
       TRIAGE_TRY(dv.id, req_string(*vo, "id", at));
       TRIAGE_TRY(dv.title, opt_string(*vo, "title", at));
+      TRIAGE_TRY(dv.min_confidence, opt_number(*vo, "min_confidence", at, 0.0));
+      if (dv.min_confidence < 0 || dv.min_confidence > 1) {
+        return invalid(child(at, "min_confidence"), "must be within [0, 1]");
+      }
     }
     if (!valid_id(dv.id)) return invalid(at, "ids use letters, digits, _ - .");
     for (const auto& prev : d.values) {

@@ -273,6 +273,36 @@ TEST(Engine, TheCalibrationMapSaysHowSureAndTheThresholdReadsIt) {
             "a");
 }
 
+TEST(Engine, AValueMayAskForMoreConfidenceThanItsDimension) {
+  // One rule of weight 3 for "angry": confidence 3 / (3 + 1) = 0.75.
+  const auto emotion = [](const std::string& angry, const std::string& fallback) {
+    auto e = Engine::from_json(
+        R"({"schema":1,"name":"t","version":"1","dimensions":[{"id":"emotion","values":["calm",)" +
+        angry + "]" + fallback + R"(}],"rules":[{"id":"r","when":{"text_any":["气死"]},
+        "then":{"score":{"emotion":{"angry":3}}}}]})");
+    EXPECT_TRUE(e) << e.error().message;
+    return *e->diagnose(*parse_ticket(R"({"text":"气死我了"})")).label("emotion");
+  };
+  EXPECT_EQ(emotion(R"({"id":"angry","min_confidence":0.7})", "").value, "angry");
+  // Under its own threshold the value yields: to the fallback, with confidence 0 …
+  const auto yielded = emotion(R"({"id":"angry","min_confidence":0.8})", R"(,"fallback":"calm")");
+  EXPECT_EQ(yielded.value, "calm");
+  EXPECT_DOUBLE_EQ(yielded.confidence, 0.0);
+  // … or, without one, to no answer at all.
+  EXPECT_FALSE(emotion(R"({"id":"angry","min_confidence":0.8})", "").value);
+
+  auto bad = parse_pack(
+      R"({"schema":1,"name":"t","version":"1","dimensions":[{"id":"d","values":[{"id":"a","min_confidence":2}]}]})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, Errc::pack_invalid);
+  EXPECT_EQ(bad.error().where, "/dimensions/0/values/0/min_confidence");
+  bad = parse_pack(
+      R"({"schema":1,"name":"t","version":"1","dimensions":[{"id":"d","values":[{"id":"a","colour":"red"}]}]})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, Errc::pack_invalid);
+  EXPECT_EQ(bad.error().where, "/dimensions/0/values/0/colour");
+}
+
 TEST(Engine, HostClassifiersAddTheirScores) {
   EngineOptions opts;
   opts.classifiers.push_back(std::make_shared<Echo>());

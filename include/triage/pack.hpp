@@ -36,6 +36,10 @@ struct PackLimits {
 struct DimensionValue {
   std::string id;
   std::string title;
+  /// A value whose mistakes cost more (an angry customer gets another opening) may ask for more
+  /// confidence than its dimension: when it is the best but less sure than this, the dimension
+  /// reports its fallback (confidence 0), or abstains without one.
+  double min_confidence = 0.0;
 };
 
 /// One point of a dimension's calibration map: a raw confidence and how often the decision was
