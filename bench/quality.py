@@ -17,6 +17,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools" / "corpus"))
+from build import build_beside  # noqa: E402
 PACK = ROOT / "packs" / "default"
 
 
@@ -59,11 +61,7 @@ def main():
     ap.add_argument("--data")
     a = ap.parse_args()
     cli = str(Path(a.build).resolve() / "triage")
-    corpus = Path(a.build).resolve() / "realtext"
-    cmd = [sys.executable, str(ROOT / "tools" / "corpus" / "build.py"), "--out", str(corpus)]
-    if a.data:
-        cmd += ["--data", a.data]
-    subprocess.run(cmd, check=True, capture_output=True)
+    corpus = build_beside(a.build, a.data)
 
     pack = json.loads((PACK / "pack.json").read_text(encoding="utf-8"))
     tmp = Path(tempfile.mkdtemp(prefix="triage-quality-"))

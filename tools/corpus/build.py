@@ -86,6 +86,17 @@ def tickets(lines, root, corpus=CORPUS):
     return out
 
 
+def build_beside(build_dir, data=None):
+    """Builds the corpus into BUILD_DIR/realtext (for the tools that measure or fit the default
+    pack with the CLI in BUILD_DIR) and returns that folder."""
+    out = Path(build_dir).resolve() / "realtext"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--out", str(out)]
+    if data:
+        cmd += ["--data", data]
+    subprocess.run(cmd, check=True, capture_output=True)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", help="the data folder (default $TRIAGE_DATA or ../shared/data)")

@@ -26,7 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from format_pack import dump  # noqa: E402
-from model_labels import MODEL_ONLY, for_model, gold  # noqa: E402
+from model_labels import for_model, gold  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "corpus"))
+from build import build_beside  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 PACK = ROOT / "packs" / "default" / "pack.json"
@@ -132,6 +135,11 @@ def cross_fit(cli, pack, train, dev, folds, tmp):
         knots = d.pop("calibration", None)
         if knots:
             d["min_confidence"] = round(raw_threshold(knots, d.get("min_confidence", 0.3)), 4)
+        # A value's own threshold is on the calibrated scale too, and a value that yields to the
+        # fallback would hide the confidence being measured: the raw pack has none.
+        for v in d["values"]:
+            if isinstance(v, dict):
+                v.pop("min_confidence", None)
     points = {d["id"]: [] for d in pack["dimensions"]}
     for k in range(folds):
         fit = [for_model(t) for t in train if fold_of(t, folds) != k] + [for_model(t) for t in dev]
@@ -167,11 +175,7 @@ def main():
     ap.add_argument("--dry-run", action="store_true", help="print the maps, leave the pack")
     a = ap.parse_args()
     cli = str(Path(a.build).resolve() / "triage")
-    corpus = Path(a.build).resolve() / "realtext"
-    cmd = [sys.executable, str(ROOT / "tools" / "corpus" / "build.py"), "--out", str(corpus)]
-    if a.data:
-        cmd += ["--data", a.data]
-    subprocess.run(cmd, check=True, capture_output=True)
+    corpus = build_beside(a.build, a.data)
     train = read_jsonl(corpus / "train.jsonl")  # never test.jsonl: that split is frozen
     dev = read_jsonl(ROOT / "tools" / "devset" / "dev.jsonl")
     pack = json.loads(PACK.read_text(encoding="utf-8"))
