@@ -1,0 +1,63 @@
+"""tools/packs/calibrate.py: the calibration map it fits and how thresholds move through it."""
+import random
+import sys
+import unittest
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools" / "packs"))
+import calibrate  # noqa: E402
+
+
+def sample(n=2000, seed=7):
+    """(raw, right, fold) where a raw confidence c is right with probability 0.5 + c / 2."""
+    rng = random.Random(seed)
+    points = []
+    for i in range(n):
+        c = rng.random()
+        points.append((c, int(rng.random() < 0.5 + c / 2), i % 5))
+    return points
+
+
+class Calibrate(unittest.TestCase):
+    def test_the_map_starts_at_zero_and_rises_strictly(self):
+        knots = calibrate.isotonic(sample())
+        self.assertEqual(knots[0], [0.0, 0.0])
+        for (x0, y0), (x1, y1) in zip(knots, knots[1:]):
+            self.assertLess(x0, x1)
+            self.assertLess(y0, y1)
+        self.assertLessEqual(len(knots), calibrate.MAX_KNOTS + 1)
+
+    def test_every_knot_stands_for_enough_tickets_to_mean_something(self):
+        points = sample()
+        knots = calibrate.isotonic(points)
+        inner = [k[0] for k in knots[1:]]
+        # between two knot positions lie at least MIN_BLOCK / 2 tickets
+        for lo, hi in zip(inner, inner[1:]):
+            self.assertGreaterEqual(sum(1 for p in points if lo <= p[0] < hi),
+                                    calibrate.MIN_BLOCK // 2)
+
+    def test_the_map_says_how_often_it_is_right(self):
+        points = sample(5000)
+        knots = calibrate.isotonic(points)
+        self.assertGreater(calibrate.ece(points, None), 0.15)
+        self.assertLess(calibrate.ece(points, knots), 0.03)
+        self.assertAlmostEqual(calibrate.interpolate(knots, 0.6), 0.8, delta=0.06)
+
+    def test_a_threshold_moved_through_the_map_answers_the_same_tickets(self):
+        points = sample()
+        knots = calibrate.isotonic(points)
+        for raw_t in (0.05, 0.3, 0.6, 0.9):
+            t = calibrate.interpolate(knots, raw_t)
+            self.assertAlmostEqual(calibrate.raw_threshold(knots, t), raw_t, places=9)
+            for x, *_ in points:
+                self.assertEqual(x < raw_t, calibrate.interpolate(knots, x) < t, (x, raw_t))
+
+    def test_beyond_the_last_knot_the_map_is_flat_as_in_the_engine(self):
+        knots = [[0.0, 0.0], [0.5, 0.7], [0.8, 0.9]]
+        self.assertEqual(calibrate.interpolate(knots, 0.95), 0.9)
+        self.assertAlmostEqual(calibrate.interpolate(knots, 0.25), 0.35)
+        self.assertEqual(calibrate.interpolate([], 0.42), 0.42)
+
+
+if __name__ == "__main__":
+    unittest.main()
