@@ -1,4 +1,4 @@
-// Full diagnosis (SPEC §4: classification, urgency, routing, SLA plan on the calendar,
+// Full diagnosis (classification, urgency, routing, SLA plan on the calendar,
 // questions, known issues, the rendered template), without JSON, by text size and pack scale.
 #include "fixtures.hpp"
 

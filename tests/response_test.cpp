@@ -1,4 +1,4 @@
-// Clarifying questions, known issues, response templates and the conclusion (SPEC §4, §6).
+// Clarifying questions, known issues, response templates and the conclusion.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>

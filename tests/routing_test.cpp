@@ -1,5 +1,5 @@
-// Every row of the SPEC §3 routing table, in simplified Chinese, traditional Chinese and English,
-// through the built-in pack.
+// Every row of the product spec's routing table, in simplified Chinese, traditional Chinese and
+// English, through the built-in pack.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>

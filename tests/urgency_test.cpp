@@ -1,4 +1,5 @@
-// Every urgency rule and modifier of the default pack (SPEC §3), in three scripts.
+// Every urgency rule and modifier of the default pack (the urgency table of the product spec), in
+// three scripts.
 #include <gtest/gtest.h>
 
 #include "triage/triage.hpp"

@@ -117,7 +117,7 @@ struct Rule {
   std::string where;        ///< JSON pointer
 };
 
-/// Urgency levels, most urgent first (SPEC §3).
+/// Urgency levels, most urgent first.
 enum class Urgency : std::uint8_t { critical, high, medium, low };
 inline constexpr std::size_t urgency_count = 4;
 std::string_view to_string(Urgency u) noexcept;

@@ -1,4 +1,4 @@
-// Request numbers: "date + channel code + serial", e.g. 20261120-ONL-001 (SPEC §2).
+// Request numbers: "date + channel code + serial", e.g. 20261120-ONL-001.
 #pragma once
 
 #include <cstdint>

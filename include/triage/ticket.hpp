@@ -1,4 +1,4 @@
-// The ticket: what a customer said and what the help desk knows about them (SPEC §2).
+// The ticket: what a customer said and what the help desk knows about them.
 #pragma once
 
 #include <cstdint>

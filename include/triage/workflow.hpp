@@ -49,7 +49,9 @@ struct WorkflowSpec {
   std::optional<Guard> final_guard;  ///< must hold, besides a terminal state, for the end
   std::string where;
 
-  /// The lifecycle of SPEC §5.
+  /// The default lifecycle: new → acknowledged → triaged → assigned → in progress, which goes to
+  /// waiting for the customer or escalated and back, and to resolved; resolved closes once the
+  /// customer confirms (or goes back to work); closed may be reopened or followed up.
   static WorkflowSpec standard();
 };
 
