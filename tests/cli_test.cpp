@@ -18,6 +18,7 @@
 
 #include <boost/json.hpp>
 
+#include "triage/pack.hpp"
 #include "triage/text_table.hpp"
 
 namespace {
@@ -347,6 +348,25 @@ TEST(Cli, ValidateReportsFindingsAndExitsByTheirSeverity) {
   EXPECT_EQ(v.at("errors"), 1);
   EXPECT_EQ(v.at("findings").as_array()[0].at("code"), "pack_unknown_reference");
   EXPECT_EQ(run("validate /nonexistent.json").status, 2);
+}
+
+TEST(Cli, ValidateNamesAnSlaTargetsUnknownCalendarAtItsPlace) {
+  auto pack = boost::json::parse(triage::default_pack_json()).as_object();
+  auto& target = pack["sla"].as_object()["targets"].as_array()[4].as_object();
+  ASSERT_EQ(target["name"], "assessment");
+  const std::string file = ::testing::TempDir() + "calendar_" + std::to_string(getpid()) + ".json";
+  target["calendar"] = "cn_extended";  // any calendar of the pack will do
+  std::ofstream(file) << boost::json::serialize(pack);
+  EXPECT_EQ(run("validate " + file).status, 0);
+  target["calendar"] = "engineering_hours";
+  std::ofstream(file) << boost::json::serialize(pack);
+  auto broken = run("validate --format json " + file);
+  EXPECT_EQ(broken.status, 2);
+  const auto finding = boost::json::parse(broken.out).at("findings").as_array().at(0);
+  EXPECT_EQ(finding.at("code"), "pack_unknown_reference");
+  EXPECT_EQ(finding.at("where"), "/sla/targets/4/calendar");
+  EXPECT_NE(std::string(finding.at("message").as_string()).find("\"engineering_hours\""),
+            std::string::npos);
 }
 
 TEST(Cli, ValidateAtAnInstantWarnsAboutStaleAnswers) {
