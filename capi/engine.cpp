@@ -96,9 +96,8 @@ int triage_abi_version(void) {
 }
 
 const char* triage_status_name(int status) {
-  if (status == TRIAGE_ERR_OUT_OF_MEMORY) return "out_of_memory";
-  const auto name = errc_name(static_cast<Errc>(status));
-  return name == "unknown" ? "unknown" : name.data();  // errc_name returns literals
+  const auto name = errc_name(static_cast<Errc>(status));  // one list for both (status_list.h)
+  return name == "unknown" ? "unknown" : name.data();      // errc_name returns literals
 }
 
 const char* triage_last_error_message(void) {

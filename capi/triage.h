@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "triage/status_list.h"
 #include "triage/version.h"
 
 #ifdef __cplusplus
@@ -29,33 +30,13 @@ extern "C" {
 #define TRIAGE_C_API
 #endif
 
-/* ---- status codes (stable; new ones are only appended) ---------------------------------- */
+/* ---- status codes (stable; new ones are only added) ------------------------------------- */
+/* TRIAGE_OK = 0, TRIAGE_ERR_INVALID_ARGUMENT = 1, … TRIAGE_ERR_INTERNAL = 99: the constants, their
+ * values and what each means are listed once, in triage/status_list.h. */
 typedef enum triage_status {
-  TRIAGE_OK = 0,
-  TRIAGE_ERR_INVALID_ARGUMENT = 1, /* NULL pointer, bad length, invalid UTF-8 */
-  TRIAGE_ERR_JSON_SYNTAX = 10,
-  TRIAGE_ERR_JSON_TOO_DEEP = 11,
-  TRIAGE_ERR_NOT_AN_OBJECT = 12,
-  TRIAGE_ERR_FIELD_TYPE = 20,
-  TRIAGE_ERR_FIELD_VALUE = 21,
-  TRIAGE_ERR_FIELD_MISSING = 22,
-  TRIAGE_ERR_FIELD_FORMAT = 23,
-  TRIAGE_ERR_TEXT_TOO_LARGE = 30,
-  TRIAGE_ERR_PACK_SCHEMA = 40,
-  TRIAGE_ERR_PACK_INVALID = 41,
-  TRIAGE_ERR_PACK_DUPLICATE_ID = 42,
-  TRIAGE_ERR_PACK_UNKNOWN_REFERENCE = 43,
-  TRIAGE_ERR_PACK_BAD_REGEX = 44,
-  TRIAGE_ERR_PACK_BAD_KEYWORD = 45,
-  TRIAGE_ERR_PACK_LIMIT = 46,
-  TRIAGE_ERR_WORKFLOW_INVALID = 47,
-  TRIAGE_ERR_TRANSITION_REFUSED = 50,
-  TRIAGE_ERR_TRANSITION_UNKNOWN = 51,
-  TRIAGE_ERR_IO = 60,
-  TRIAGE_ERR_NOT_FOUND = 61,        /* no such agent, dimension index, … */
-  TRIAGE_ERR_CALLBACK = 70,         /* a host callback returned non-zero */
-  TRIAGE_ERR_OUT_OF_MEMORY = 98,
-  TRIAGE_ERR_INTERNAL = 99
+#define TRIAGE_STATUS_ENUMERATOR(constant, value, name) TRIAGE_##constant = value,
+  TRIAGE_STATUS_LIST(TRIAGE_STATUS_ENUMERATOR)
+#undef TRIAGE_STATUS_ENUMERATOR
 } triage_status;
 
 /* ---- versions and errors ---------------------------------------------------------------- */
