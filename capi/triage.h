@@ -94,7 +94,9 @@ TRIAGE_C_API int triage_diagnose_json(const triage_engine *engine, const char *t
                                       char **out_json, size_t *out_len);
 /* JSON Lines in → JSON Lines out: one output line per non-blank input line (blank = only spaces,
  * tabs and CR), in order; a line that fails — bad JSON, a bad field, a failing host classifier —
- * becomes {"line": N, "error": {...}} and the call still returns TRIAGE_OK. */
+ * becomes {"line": N, "error": {...}} and the call still returns TRIAGE_OK. A line longer than the
+ * 8 MiB ticket limit is refused (text_too_large) without being copied. Memory that runs out
+ * outside any one line returns TRIAGE_ERR_OUT_OF_MEMORY and no output. */
 TRIAGE_C_API int triage_diagnose_jsonl(const triage_engine *engine, const char *tickets,
                                        size_t len, char **out_jsonl, size_t *out_len);
 
