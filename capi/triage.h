@@ -200,6 +200,32 @@ TRIAGE_C_API int triage_linker_close(triage_linker *linker, const char *ticket_i
 TRIAGE_C_API int triage_linker_stats(const triage_linker *linker, size_t *tickets,
                                      size_t *memory_bytes);
 
+/* ---- since 0.2 (ABI 1, version node TRIAGE_1.2): numbers a host can compare --------------- */
+/* The loaded library's TRIAGE_VERSION_NUMBER (major * 10000 + minor * 100 + patch): a host built
+ * against a newer header can refuse an older library before calling what it lacks. Thread-safe. */
+TRIAGE_C_API int triage_version_number(void);
+/* The `name` and `version` of the engine's pack, each library-owned for the engine's lifetime;
+ * "" for a NULL engine. Thread-safe, like every read of an engine. */
+TRIAGE_C_API const char *triage_engine_pack_name(const triage_engine *engine);
+TRIAGE_C_API const char *triage_engine_pack_version(const triage_engine *engine);
+
+/* The limits the C ABI enforces (the C++ defaults); exceeding one is an error with a stable
+ * status, never a crash. New ids are only added. */
+typedef enum triage_limit_id {
+  TRIAGE_LIMIT_TICKET_BYTES = 1,     /* one ticket document, one JSONL line: TEXT_TOO_LARGE */
+  TRIAGE_LIMIT_TEXT_BYTES = 2,       /* each of text, subject, error_message: TEXT_TOO_LARGE */
+  TRIAGE_LIMIT_STRING_BYTES = 3,     /* each other ticket string (id, order_id, …) */
+  TRIAGE_LIMIT_JSON_DEPTH = 4,       /* nesting of a JSON document: JSON_TOO_DEEP */
+  TRIAGE_LIMIT_PACK_BYTES = 5,       /* a pack document: PACK_LIMIT */
+  TRIAGE_LIMIT_PACK_RULES = 6,       /* rules in a pack: PACK_LIMIT */
+  TRIAGE_LIMIT_PACK_KEYWORDS = 7,    /* keywords in a pack: PACK_LIMIT */
+  TRIAGE_LIMIT_REGEX_BYTES = 8,      /* one regular expression of a pack: PACK_LIMIT */
+  TRIAGE_LIMIT_CONDITION_DEPTH = 9   /* nesting of a pack's conditions: PACK_LIMIT */
+} triage_limit_id;
+/* The value of a limit (bytes, levels or counts); 0 for an id this library does not have.
+ * Thread-safe. */
+TRIAGE_C_API size_t triage_limit(int id);
+
 #ifdef __cplusplus
 }
 #endif

@@ -76,6 +76,26 @@ def header_callbacks():
             re.findall(r"typedef\s+int\s*\(\s*\*\s*(triage_\w+_fn)\s*\)\s*\(([^)]*)\)\s*;", text, re.S)}
 
 
+def header_limits():
+    """{name: id} of the triage_limit_id enum ("ticket_bytes": 1, …)."""
+    text = strip_comments(read(HEADER))
+    body = re.search(r"typedef\s+enum\s+triage_limit_id\s*\{(.*?)\}\s*triage_limit_id\s*;", text, re.S)
+    assert body, "no triage_limit_id enum in the header"
+    return {name.lower(): int(value) for name, value in
+            re.findall(r"\bTRIAGE_LIMIT_(\w+)\s*=\s*(\d+)", body.group(1))}
+
+
+class LimitTest(unittest.TestCase):
+    def test_every_limit_of_the_header_is_in_the_table_and_nothing_else(self):
+        self.assertEqual(triage.LIMITS, header_limits())
+
+    def test_the_library_knows_every_limit(self):
+        for name in triage.LIMITS:
+            with self.subTest(name=name):
+                self.assertGreater(triage.limit(name), 0)
+        self.assertEqual(triage.limit("ticket_bytes"), 8 << 20)
+
+
 class StatusTest(unittest.TestCase):
     def test_header_parses(self):
         statuses = header_statuses()
@@ -139,6 +159,10 @@ C_RETURN = {
 }
 
 
+# The functions whose int is a value, not a status.
+INT_VALUES = {"triage_abi_version", "triage_version_number"}
+
+
 class FunctionTableTest(unittest.TestCase):
     def test_table_matches_the_header(self):
         declared = set(header_functions())
@@ -155,7 +179,7 @@ class FunctionTableTest(unittest.TestCase):
                 self.assertEqual(len(argtypes), len(params), f"{name}: {params}")
                 self.assertIn(ret, C_RETURN, f"{name}: unexpected return type {ret!r}")
                 self.assertIs(restype, C_RETURN[ret])
-                if ret == "int" and name != "triage_abi_version":
+                if ret == "int" and name not in INT_VALUES:
                     self.assertIs(errcheck, _ffi.check_status)  # every status is checked
                 # Library-allocated strings come back through char ** as c_void_p, never c_char_p.
                 for param, argtype in zip(params, argtypes):
