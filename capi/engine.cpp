@@ -1,4 +1,5 @@
 // Engines, diagnosis and typed results.
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -96,9 +97,8 @@ int triage_abi_version(void) {
 }
 
 const char* triage_status_name(int status) {
-  if (status == TRIAGE_ERR_OUT_OF_MEMORY) return "out_of_memory";
-  const auto name = errc_name(static_cast<Errc>(status));
-  return name == "unknown" ? "unknown" : name.data();  // errc_name returns literals
+  const auto name = errc_name(static_cast<Errc>(status));  // one list for both (status_list.h)
+  return name == "unknown" ? "unknown" : name.data();      // errc_name returns literals
 }
 
 const char* triage_last_error_message(void) {
@@ -227,10 +227,13 @@ int triage_diagnose_jsonl_threads(const triage_engine* engine, const char* ticke
     if (!tickets && len) return null_arg("tickets");
     if (!out_jsonl) return null_arg("out_jsonl");
     std::string_view rest(tickets ? tickets : "", len);
+    // A line past the ticket limit is copied only up to one byte beyond it: enough to be refused
+    // as text_too_large, never a second copy of a huge line.
+    const std::size_t keep = TicketLimits{}.max_ticket_bytes + 1;
     auto next = [&](std::string& line) {
       if (rest.empty()) return false;
       const auto nl = rest.find('\n');
-      line.assign(rest.substr(0, nl));
+      line.assign(rest.substr(0, std::min(nl, keep)));
       rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
       return true;
     };
@@ -238,7 +241,8 @@ int triage_diagnose_jsonl_threads(const triage_engine* engine, const char* ticke
     auto write = [&](std::string_view text) { out += text; };
     StreamOptions so;
     so.threads = threads;
-    diagnose_stream(engine->engine, next, write, so);
+    const StreamStats st = diagnose_stream(engine->engine, next, write, so);
+    if (st.failure) return fail(*st.failure);  // e.g. out of memory: no partial output
     return give(out, out_jsonl, out_len);
   });
 }

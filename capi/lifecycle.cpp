@@ -41,10 +41,13 @@ int triage_sla_status_json(const triage_engine* engine, const char* ticket, size
     const Calendar& cal = *d.sla->calendar;
     const double at_risk = engine->engine.pack().sla->at_risk_share;
     boost::json::array out;
-    for (const auto& s : sla_status(d.sla->plan, cal, *evs, at, at_risk)) {
+    const auto states = sla_status(d.sla->plan, cal, *evs, at, at_risk);
+    for (std::size_t i = 0; i < states.size(); ++i) {
+      const auto& s = states[i];
+      const Calendar& tcal = d.sla->plan.targets[i].calendar_or(cal);  // one status per target
       auto instant = [&](pt::ptime p) {
         return p.is_not_a_date_time() ? boost::json::value(nullptr)
-                                      : boost::json::value(cal.format(p));
+                                      : boost::json::value(tcal.format(p));
       };
       out.push_back({{"name", s.name},
                      {"state", to_string(s.state)},

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "triage/status_list.h"
 #include "triage/version.h"
 
 #ifdef __cplusplus
@@ -29,33 +30,13 @@ extern "C" {
 #define TRIAGE_C_API
 #endif
 
-/* ---- status codes (stable; new ones are only appended) ---------------------------------- */
+/* ---- status codes (stable; new ones are only added) ------------------------------------- */
+/* TRIAGE_OK = 0, TRIAGE_ERR_INVALID_ARGUMENT = 1, … TRIAGE_ERR_INTERNAL = 99: the constants, their
+ * values and what each means are listed once, in triage/status_list.h. */
 typedef enum triage_status {
-  TRIAGE_OK = 0,
-  TRIAGE_ERR_INVALID_ARGUMENT = 1, /* NULL pointer, bad length, invalid UTF-8 */
-  TRIAGE_ERR_JSON_SYNTAX = 10,
-  TRIAGE_ERR_JSON_TOO_DEEP = 11,
-  TRIAGE_ERR_NOT_AN_OBJECT = 12,
-  TRIAGE_ERR_FIELD_TYPE = 20,
-  TRIAGE_ERR_FIELD_VALUE = 21,
-  TRIAGE_ERR_FIELD_MISSING = 22,
-  TRIAGE_ERR_FIELD_FORMAT = 23,
-  TRIAGE_ERR_TEXT_TOO_LARGE = 30,
-  TRIAGE_ERR_PACK_SCHEMA = 40,
-  TRIAGE_ERR_PACK_INVALID = 41,
-  TRIAGE_ERR_PACK_DUPLICATE_ID = 42,
-  TRIAGE_ERR_PACK_UNKNOWN_REFERENCE = 43,
-  TRIAGE_ERR_PACK_BAD_REGEX = 44,
-  TRIAGE_ERR_PACK_BAD_KEYWORD = 45,
-  TRIAGE_ERR_PACK_LIMIT = 46,
-  TRIAGE_ERR_WORKFLOW_INVALID = 47,
-  TRIAGE_ERR_TRANSITION_REFUSED = 50,
-  TRIAGE_ERR_TRANSITION_UNKNOWN = 51,
-  TRIAGE_ERR_IO = 60,
-  TRIAGE_ERR_NOT_FOUND = 61,        /* no such agent, dimension index, … */
-  TRIAGE_ERR_CALLBACK = 70,         /* a host callback returned non-zero */
-  TRIAGE_ERR_OUT_OF_MEMORY = 98,
-  TRIAGE_ERR_INTERNAL = 99
+#define TRIAGE_STATUS_ENUMERATOR(constant, value, name) TRIAGE_##constant = value,
+  TRIAGE_STATUS_LIST(TRIAGE_STATUS_ENUMERATOR)
+#undef TRIAGE_STATUS_ENUMERATOR
 } triage_status;
 
 /* ---- versions and errors ---------------------------------------------------------------- */
@@ -113,7 +94,9 @@ TRIAGE_C_API int triage_diagnose_json(const triage_engine *engine, const char *t
                                       char **out_json, size_t *out_len);
 /* JSON Lines in → JSON Lines out: one output line per non-blank input line (blank = only spaces,
  * tabs and CR), in order; a line that fails — bad JSON, a bad field, a failing host classifier —
- * becomes {"line": N, "error": {...}} and the call still returns TRIAGE_OK. */
+ * becomes {"line": N, "error": {...}} and the call still returns TRIAGE_OK. A line longer than the
+ * 8 MiB ticket limit is refused (text_too_large) without being copied. Memory that runs out
+ * outside any one line returns TRIAGE_ERR_OUT_OF_MEMORY and no output. */
 TRIAGE_C_API int triage_diagnose_jsonl(const triage_engine *engine, const char *tickets,
                                        size_t len, char **out_jsonl, size_t *out_len);
 
@@ -216,6 +199,32 @@ TRIAGE_C_API int triage_linker_close(triage_linker *linker, const char *ticket_i
  * NULL). */
 TRIAGE_C_API int triage_linker_stats(const triage_linker *linker, size_t *tickets,
                                      size_t *memory_bytes);
+
+/* ---- since 0.2 (ABI 1, version node TRIAGE_1.2): numbers a host can compare --------------- */
+/* The loaded library's TRIAGE_VERSION_NUMBER (major * 10000 + minor * 100 + patch): a host built
+ * against a newer header can refuse an older library before calling what it lacks. Thread-safe. */
+TRIAGE_C_API int triage_version_number(void);
+/* The `name` and `version` of the engine's pack, each library-owned for the engine's lifetime;
+ * "" for a NULL engine. Thread-safe, like every read of an engine. */
+TRIAGE_C_API const char *triage_engine_pack_name(const triage_engine *engine);
+TRIAGE_C_API const char *triage_engine_pack_version(const triage_engine *engine);
+
+/* The limits the C ABI enforces (the C++ defaults); exceeding one is an error with a stable
+ * status, never a crash. New ids are only added. */
+typedef enum triage_limit_id {
+  TRIAGE_LIMIT_TICKET_BYTES = 1,     /* one ticket document, one JSONL line: TEXT_TOO_LARGE */
+  TRIAGE_LIMIT_TEXT_BYTES = 2,       /* each of text, subject, error_message: TEXT_TOO_LARGE */
+  TRIAGE_LIMIT_STRING_BYTES = 3,     /* each other ticket string (id, order_id, …) */
+  TRIAGE_LIMIT_JSON_DEPTH = 4,       /* nesting of a JSON document: JSON_TOO_DEEP */
+  TRIAGE_LIMIT_PACK_BYTES = 5,       /* a pack document: PACK_LIMIT */
+  TRIAGE_LIMIT_PACK_RULES = 6,       /* rules in a pack: PACK_LIMIT */
+  TRIAGE_LIMIT_PACK_KEYWORDS = 7,    /* keywords in a pack: PACK_LIMIT */
+  TRIAGE_LIMIT_REGEX_BYTES = 8,      /* one regular expression of a pack: PACK_LIMIT */
+  TRIAGE_LIMIT_CONDITION_DEPTH = 9   /* nesting of a pack's conditions: PACK_LIMIT */
+} triage_limit_id;
+/* The value of a limit (bytes, levels or counts); 0 for an id this library does not have.
+ * Thread-safe. */
+TRIAGE_C_API size_t triage_limit(int id);
 
 #ifdef __cplusplus
 }

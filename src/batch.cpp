@@ -35,14 +35,56 @@ LineResult diagnose_line(const Engine& engine, std::string_view line, std::size_
 }  // namespace triage
 
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <mutex>
+#include <new>
 #include <thread>
 
 #include <boost/date_time/posix_time/posix_time.hpp>
 
 namespace triage {
 inline namespace v1 {
+
+LineReader::LineReader(Source source, std::size_t max_line_bytes, std::size_t buffer_bytes)
+    : source_(std::move(source)),
+      max_line_bytes_(max_line_bytes),
+      buffer_(std::max<std::size_t>(1, buffer_bytes), '\0') {}
+
+bool LineReader::fill() {
+  if (eof_) return false;
+  const std::ptrdiff_t n = source_(buffer_.data(), buffer_.size());
+  if (n <= 0) {
+    eof_ = true;
+    stopped_ = n < 0;
+    return false;
+  }
+  begin_ = 0;
+  end_ = std::min(static_cast<std::size_t>(n), buffer_.size());
+  bytes_ += end_;
+  return true;
+}
+
+bool LineReader::next(std::string& line) {
+  line.clear();
+  bool any = false;  // a last line without a newline is still a line
+  for (;;) {
+    if (begin_ == end_ && !fill()) return any && !stopped_;
+    any = true;
+    const char* from = buffer_.data() + begin_;
+    const auto* nl = static_cast<const char*>(std::memchr(from, '\n', end_ - begin_));
+    const std::size_t take = nl ? static_cast<std::size_t>(nl - from) : end_ - begin_;
+    // Keep one byte past the limit so that the line is refused as too large; skip the rest.
+    const std::size_t room = max_line_bytes_ + 1 - std::min(line.size(), max_line_bytes_ + 1);
+    line.append(from, std::min(take, room));
+    begin_ += take;
+    if (nl) {
+      ++begin_;
+      return true;
+    }
+  }
+}
+
 namespace {
 // One unit of work: parsed lines (or their parse errors) in, output text out.
 struct Chunk {
@@ -59,12 +101,65 @@ struct Chunk {
   bool done = false;
 };
 
+// Keeps the first failure of a stream. Never throws: the code is set without allocating, the
+// message only if memory allows.
+void keep_failure(std::optional<Error>& slot, Errc code, std::string_view context,
+                  std::string_view what) noexcept {
+  if (slot) return;
+  slot.emplace();
+  slot->code = code;
+  try {
+    slot->message = std::string(context) + ": " + std::string(what);
+  } catch (...) {  // out of memory: the code alone says what happened
+  }
+}
+
+// The exception being handled, as a stream failure: memory → out_of_memory; anything a host
+// callback threw → callback.
+void keep_current_failure(std::optional<Error>& slot, std::string_view context) noexcept {
+  try {
+    throw;
+  } catch (const std::bad_alloc&) {
+    keep_failure(slot, Errc::out_of_memory, context, "out of memory");
+  } catch (const Exception& e) {
+    keep_failure(slot, e.error().code, context, e.error().message);
+  } catch (const std::exception& e) {
+    keep_failure(slot, Errc::callback, context, e.what());
+  } catch (...) {
+    keep_failure(slot, Errc::callback, context, "an exception that is not a std::exception");
+  }
+}
+
+// One line's diagnosis appended to `out`, or the error that takes its place. `diagnose` returns
+// the line's error, if any; a failure while diagnosing (a host classifier that threw, memory
+// that ran out) stays this line's too, and never leaves half a diagnosis in `out`.
+template <class Diagnose>
+void answer(std::size_t number, Diagnose&& diagnose, std::string& out,
+            std::vector<std::pair<std::size_t, Error>>& failures) {
+  const std::size_t mark = out.size();
+  std::optional<Error> error;
+  try {
+    error = diagnose(out);
+  } catch (const std::bad_alloc&) {
+    error = make_error(Errc::out_of_memory, "", "out of memory while diagnosing this line");
+  } catch (const Exception& e) {
+    error = e.error();
+  } catch (const std::exception& e) {  // a host classifier failed: only this line
+    error = make_error(Errc::callback, "", e.what());
+  }
+  if (!error) return;
+  out.resize(mark);  // shrinking: no allocation
+  out += error_line(number, *error);
+  failures.emplace_back(number, std::move(*error));
+}
+
 // The stream with a linker: in input order on the calling thread, each ticket added once
 // diagnosed so that the next one can be related to it.
-StreamStats diagnose_linked(const Engine& engine, const std::function<bool(std::string&)>& next,
-                            const std::function<void(std::string_view)>& write,
-                            const StreamOptions& options,
-                            const std::function<void(std::size_t, const Error&)>& on_error) {
+void diagnose_linked(const Engine& engine, const std::function<bool(std::string&)>& next,
+                     const std::function<void(std::string_view)>& write,
+                     const StreamOptions& options,
+                     const std::function<void(std::size_t, const Error&)>& on_error,
+                     StreamStats& st) {
   DiagnoseOptions o = options.diagnose;
   if (!o.now) o.now = boost::posix_time::second_clock::universal_time();
   RequestIdGenerator own_ids;
@@ -72,47 +167,109 @@ StreamStats diagnose_linked(const Engine& engine, const std::function<bool(std::
   o.linker = options.link;
   const std::size_t report_every = std::max<std::size_t>(1, options.chunk_lines);
   Evaluation ev;
-  StreamStats st;
   std::string line, out;
-  auto fail = [&](const Error& e) {
-    ++st.errors;
-    out += error_line(st.last_line, e);
-    if (on_error) on_error(st.last_line, e);
-  };
-  while (!(options.stop && options.stop->load()) && next(line)) {
+  std::vector<std::pair<std::size_t, Error>> failures;
+  for (;;) {
+    if (options.stop && options.stop->load()) break;
+    try {
+      if (!next(line)) break;
+    } catch (...) {
+      keep_current_failure(st.failure,
+                           "reading the input after line " + std::to_string(st.last_line));
+      return;
+    }
     ++st.last_line;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (is_blank(line)) continue;
-    ++st.lines;
     out.clear();
-    if (auto ticket = parse_ticket(line); !ticket) {
-      fail(ticket.error());
-    } else {
-      try {
-        const Diagnosis d = engine.diagnose(*ticket, ev, o);
-        detail::write_json(to_json(d), out);
-        options.link->add(*ticket, d);
-      } catch (const Exception& e) {
-        fail(e.error());
-      } catch (const std::exception& e) {  // a host classifier failed: only this line
-        fail(make_error(Errc::callback, "", e.what()));
-      }
-    }
+    failures.clear();
+    answer(
+        st.last_line,
+        [&](std::string& text) -> std::optional<Error> {
+          auto ticket = parse_ticket(line);
+          if (!ticket) return ticket.error();
+          const Diagnosis d = engine.diagnose(*ticket, ev, o);
+          detail::write_json(to_json(d), text);
+          options.link->add(*ticket, d);
+          return std::nullopt;
+        },
+        out, failures);
     out += '\n';
-    write(out);
-    if (options.progress && st.lines % report_every == 0) options.progress(st.lines, st.errors);
+    try {
+      write(out);
+      ++st.lines;
+      st.errors += failures.size();
+      if (on_error) {
+        for (const auto& [n, e] : failures) on_error(n, e);
+      }
+      if (options.progress && st.lines % report_every == 0) options.progress(st.lines, st.errors);
+    } catch (...) {
+      keep_current_failure(st.failure,
+                           "writing the output of line " + std::to_string(st.last_line));
+      return;
+    }
   }
   if (options.progress) options.progress(st.lines, st.errors);
-  st.interrupted = options.stop && options.stop->load();
-  return st;
 }
-}  // namespace
 
-StreamStats diagnose_stream(const Engine& engine, const std::function<bool(std::string&)>& next,
-                            const std::function<void(std::string_view)>& write,
-                            const StreamOptions& options,
-                            const std::function<void(std::size_t, const Error&)>& on_error) {
-  if (options.link) return diagnose_linked(engine, next, write, options, on_error);
+// What the reader, the workers and the writer share.
+struct Shared {
+  std::mutex m;
+  std::condition_variable work_cv, done_cv, space_cv;
+  std::deque<std::shared_ptr<Chunk>> queue;    // read, waiting for a worker
+  std::deque<std::shared_ptr<Chunk>> pending;  // in input order, waiting to be written
+  bool reading_done = false;
+  std::atomic<bool> aborted{false};  // a failure ends the stream: no more reading or writing
+  std::optional<Error> failure;
+  std::size_t last_line = 0;
+  bool interrupted = false;
+
+  // Called inside a catch block: keeps the failure and wakes everybody to stop.
+  void abort_with_current(std::string_view context) noexcept {
+    {
+      std::lock_guard lock(m);
+      keep_current_failure(failure, context);
+      aborted = true;
+    }
+    wake();
+  }
+  // Called inside a catch block: keeps the failure; the stream still finishes what it read.
+  void keep_current(std::string_view context) noexcept {
+    std::lock_guard lock(m);
+    keep_current_failure(failure, context);
+  }
+  void wake() noexcept {
+    work_cv.notify_all();
+    done_cv.notify_all();
+    space_cv.notify_all();
+  }
+};
+
+// Joins every thread however the calling thread leaves, so that no exception can end the process
+// with a thread still joinable.
+struct Joiner {
+  Shared& s;
+  std::vector<std::thread> threads;
+  ~Joiner() {
+    bool running = false;
+    for (auto& t : threads) running = running || t.joinable();
+    if (!running) return;
+    {
+      std::lock_guard lock(s.m);
+      s.aborted = true;
+    }
+    s.wake();
+    for (auto& t : threads) {
+      if (t.joinable()) t.join();
+    }
+  }
+};
+
+void diagnose_threaded(const Engine& engine, const std::function<bool(std::string&)>& next,
+                       const std::function<void(std::string_view)>& write,
+                       const StreamOptions& options,
+                       const std::function<void(std::size_t, const Error&)>& on_error,
+                       StreamStats& stats) {
   const unsigned threads =
       options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   const std::size_t in_flight = options.chunks_in_flight ? options.chunks_in_flight : 4u * threads;
@@ -122,115 +279,153 @@ StreamStats diagnose_stream(const Engine& engine, const std::function<bool(std::
   RequestIdGenerator own_ids;
   RequestIdGenerator& ids = dopts.request_ids ? *dopts.request_ids : own_ids;
   dopts.request_ids = nullptr;
+  Shared s;
 
-  std::mutex m;
-  std::condition_variable work_cv, done_cv, space_cv;
-  std::deque<std::shared_ptr<Chunk>> queue;    // read, waiting for a worker
-  std::deque<std::shared_ptr<Chunk>> pending;  // in input order, waiting to be written
-  bool reading_done = false;
-  StreamStats stats;
-
-  auto worker = [&] {
-    Evaluation ev;
-    for (;;) {
-      std::shared_ptr<Chunk> c;
-      {
-        std::unique_lock lock(m);
-        work_cv.wait(lock, [&] { return !queue.empty() || reading_done; });
-        if (queue.empty()) return;
-        c = std::move(queue.front());
-        queue.pop_front();
-      }
-      for (auto& line : c->lines) {
-        if (!line.ticket) {
-          c->out += error_line(line.number, line.ticket.error());
-          c->failures.emplace_back(line.number, line.ticket.error());
-        } else {
-          DiagnoseOptions o = dopts;
-          o.request_id = std::move(line.request_id);
-          try {
-            c->out += detail::write_json(to_json(engine.diagnose(*line.ticket, ev, o)));
-          } catch (const Exception& e) {
-            c->out += error_line(line.number, e.error());
-            c->failures.emplace_back(line.number, e.error());
-          } catch (const std::exception& e) {  // a host classifier failed: only this line
-            Error err = make_error(Errc::callback, "", e.what());
-            c->out += error_line(line.number, err);
-            c->failures.emplace_back(line.number, err);
-          }
+  auto worker = [&]() noexcept {
+    try {
+      Evaluation ev;
+      for (;;) {
+        std::shared_ptr<Chunk> c;
+        {
+          std::unique_lock lock(s.m);
+          s.work_cv.wait(lock, [&] { return !s.queue.empty() || s.reading_done || s.aborted; });
+          if (s.aborted || s.queue.empty()) return;
+          c = std::move(s.queue.front());
+          s.queue.pop_front();
         }
-        c->out += '\n';
+        for (auto& line : c->lines) {
+          answer(
+              line.number,
+              [&](std::string& out) -> std::optional<Error> {
+                if (!line.ticket) return line.ticket.error();
+                DiagnoseOptions o = dopts;
+                o.request_id = std::move(line.request_id);
+                detail::write_json(to_json(engine.diagnose(*line.ticket, ev, o)), out);
+                return std::nullopt;
+              },
+              c->out, c->failures);
+          c->out += '\n';
+        }
+        c->errors = c->failures.size();
+        {
+          std::lock_guard lock(s.m);
+          c->done = true;
+        }
+        s.done_cv.notify_all();
       }
-      c->errors = c->failures.size();
-      {
-        std::lock_guard lock(m);
-        c->done = true;
-      }
-      done_cv.notify_all();
+    } catch (...) {  // memory ran out outside any one line: the stream cannot go on whole
+      s.abort_with_current("diagnosing");
     }
   };
-  std::vector<std::thread> pool;
-  for (unsigned i = 0; i < threads; ++i) pool.emplace_back(worker);
 
   // The reader runs on its own thread so that the calling thread can write in order.
-  std::thread reader([&] {
-    std::string line;
-    std::size_t number = 0, seq = 0;
-    auto chunk = std::make_shared<Chunk>();
-    auto flush = [&] {
-      if (chunk->lines.empty()) return;
-      std::unique_lock lock(m);
-      space_cv.wait(lock, [&] { return pending.size() < in_flight; });
-      chunk->seq = seq++;
-      pending.push_back(chunk);
-      queue.push_back(chunk);
-      lock.unlock();
-      work_cv.notify_one();
-      chunk = std::make_shared<Chunk>();
-    };
-    while (!(options.stop && options.stop->load()) && next(line)) {
-      ++number;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (is_blank(line)) continue;
-      Chunk::Line l{number, parse_ticket(line), {}};
-      if (l.ticket) {  // numbered here, in input order, whatever thread diagnoses it
-        l.request_id = ids.next(desk_day(*l.ticket, *dopts.now), l.ticket->channel);
+  auto reader = [&]() noexcept {
+    std::size_t number = 0;
+    try {
+      std::string line;
+      std::size_t seq = 0;
+      auto chunk = std::make_shared<Chunk>();
+      auto flush = [&] {
+        if (chunk->lines.empty()) return;
+        std::unique_lock lock(s.m);
+        s.space_cv.wait(lock, [&] { return s.pending.size() < in_flight || s.aborted; });
+        if (s.aborted) return;
+        chunk->seq = seq++;
+        s.pending.push_back(chunk);
+        s.queue.push_back(chunk);
+        lock.unlock();
+        s.work_cv.notify_one();
+        chunk = std::make_shared<Chunk>();
+      };
+      for (;;) {
+        if (s.aborted || (options.stop && options.stop->load())) break;
+        try {
+          if (!next(line)) break;
+        } catch (
+            ...) {  // like the end of the input, with the reason kept: what was read is answered
+          s.keep_current("reading the input after line " + std::to_string(number));
+          break;
+        }
+        ++number;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (is_blank(line)) continue;
+        Chunk::Line l{number, parse_ticket(line), {}};
+        if (l.ticket) {  // numbered here, in input order, whatever thread diagnoses it
+          l.request_id = ids.next(desk_day(*l.ticket, *dopts.now), l.ticket->channel);
+        }
+        chunk->lines.push_back(std::move(l));
+        if (chunk->lines.size() >= chunk_lines) flush();
       }
-      chunk->lines.push_back(std::move(l));
-      if (chunk->lines.size() >= chunk_lines) flush();
+      flush();
+    } catch (...) {
+      s.abort_with_current("reading the input after line " + std::to_string(number));
     }
-    flush();
-    std::lock_guard lock(m);
-    stats.last_line = number;
-    stats.interrupted = options.stop && options.stop->load();
-    reading_done = true;
-    work_cv.notify_all();
-    done_cv.notify_all();
-  });
+    {
+      std::lock_guard lock(s.m);
+      s.last_line = number;
+      s.interrupted = options.stop && options.stop->load();
+      s.reading_done = true;
+    }
+    s.wake();
+  };
+
+  Joiner joiner{s, {}};
+  joiner.threads.reserve(threads + 1);
+  for (unsigned i = 0; i < threads; ++i) joiner.threads.emplace_back(worker);
+  joiner.threads.emplace_back(reader);
 
   // The writer: the oldest chunk, as soon as it is done.
   for (;;) {
     std::shared_ptr<Chunk> c;
     {
-      std::unique_lock lock(m);
-      done_cv.wait(lock, [&] {
-        return (!pending.empty() && pending.front()->done) || (reading_done && pending.empty());
+      std::unique_lock lock(s.m);
+      s.done_cv.wait(lock, [&] {
+        return s.aborted || (!s.pending.empty() && s.pending.front()->done) ||
+               (s.reading_done && s.pending.empty());
       });
-      if (pending.empty()) break;
-      c = std::move(pending.front());
-      pending.pop_front();
+      if (s.aborted || s.pending.empty()) break;
+      c = std::move(s.pending.front());
+      s.pending.pop_front();
     }
-    space_cv.notify_one();
-    write(c->out);
-    stats.lines += c->lines.size();
-    stats.errors += c->errors;
-    if (on_error) {
-      for (const auto& [n, e] : c->failures) on_error(n, e);
+    s.space_cv.notify_one();
+    try {
+      write(c->out);
+      stats.lines += c->lines.size();
+      stats.errors += c->errors;
+      if (on_error) {
+        for (const auto& [n, e] : c->failures) on_error(n, e);
+      }
+      if (options.progress) options.progress(stats.lines, stats.errors);
+    } catch (...) {
+      s.abort_with_current("writing the output of lines " +
+                           std::to_string(c->lines.front().number) + "-" +
+                           std::to_string(c->lines.back().number));
+      break;
     }
-    if (options.progress) options.progress(stats.lines, stats.errors);
   }
-  reader.join();
-  for (auto& t : pool) t.join();
+  for (auto& t : joiner.threads) t.join();
+  std::lock_guard lock(s.m);
+  stats.last_line = s.last_line;
+  stats.interrupted = s.interrupted;
+  if (s.failure) stats.failure = std::move(s.failure);
+}
+}  // namespace
+
+StreamStats diagnose_stream(const Engine& engine, const std::function<bool(std::string&)>& next,
+                            const std::function<void(std::string_view)>& write,
+                            const StreamOptions& options,
+                            const std::function<void(std::size_t, const Error&)>& on_error) {
+  StreamStats stats;
+  try {
+    if (options.link) {
+      diagnose_linked(engine, next, write, options, on_error, stats);
+      stats.interrupted = options.stop && options.stop->load();
+    } else {
+      diagnose_threaded(engine, next, write, options, on_error, stats);
+    }
+  } catch (...) {  // setting up (threads, buffers) failed; the threads were joined on the way out
+    keep_current_failure(stats.failure, "starting the stream");
+  }
   return stats;
 }
 

@@ -110,6 +110,7 @@ struct CompiledPack {
   std::int32_t sla_calendar = -1;                                      // default calendar index
   std::vector<std::pair<std::uint32_t, std::int32_t>> calendar_rules;  // node → calendar index
   std::vector<std::uint32_t> sla_when;
+  std::vector<std::int32_t> sla_target_calendar;  // per target: its own calendar index, or -1
   std::optional<Workflow> workflow;
   std::vector<std::uint32_t> question_when;  // per question: node or npos
   struct CKnowledge {

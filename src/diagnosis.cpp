@@ -83,20 +83,30 @@ json::object to_json(const Diagnosis& d) {
     so["start"] = instant(d.sla->start);
     const SlaTarget* fr = d.sla->plan.find("first_response");
     const SlaTarget* rs = d.sla->plan.find("resolution");
-    so["first_response_due"] = fr ? instant(fr->due) : json::value(nullptr);
-    so["resolution_due"] = rs ? instant(rs->due) : json::value(nullptr);
+    // Each deadline in the local time of the calendar it was computed on.
+    auto due = [&](const SlaTarget* t) {
+      if (!t || t->due.is_not_a_date_time()) return json::value(nullptr);
+      return json::value(t->calendar_or(cal).format(t->due));
+    };
+    so["first_response_due"] = due(fr);
+    so["resolution_due"] = due(rs);
     json::array targets;
     for (const auto& t : d.sla->plan.targets) {
+      const Calendar& tcal = t.calendar_or(cal);
+      auto local = [&](boost::posix_time::ptime p) {
+        return p.is_not_a_date_time() ? json::value(nullptr) : json::value(tcal.format(p));
+      };
       json::object to{{"name", t.name},
-                      {"due", instant(t.due)},
+                      {"calendar", tcal.id()},
+                      {"due", local(t.due)},
                       {"clock", to_string(t.duration.clock)},
                       {"from", t.from_resolution ? "resolved" : "created"}};
       if (t.duration.clock == Clock::working_days)
         to["working_days"] = t.duration.days;
       else if (t.duration.clock != Clock::business_day)
         to["seconds"] = t.duration.seconds;
-      to["warn_at"] = instant(t.warn_at);
-      to["escalate_at"] = instant(t.escalate_at);
+      to["warn_at"] = local(t.warn_at);
+      to["escalate_at"] = local(t.escalate_at);
       if (!t.notify.empty()) to["notify"] = t.notify;
       targets.push_back(std::move(to));
     }

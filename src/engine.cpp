@@ -413,6 +413,7 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
         TRIAGE_TRY(node, compiler.node(*t.when, unused_terms, unused_regexes));
       }
       cp->sla_when.push_back(node);
+      cp->sla_target_calendar.push_back(t.calendar.empty() ? -1 : calendar_index(t.calendar));
     }
   }
   // Questions, known issues and templates.

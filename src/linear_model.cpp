@@ -44,9 +44,11 @@ struct Vectorizer {
   template <class RowOf>
   void run(gsl::span<const std::uint32_t> features, const RowOf& row_of,
            const std::vector<float>& idf) {
-    if (stamp.size() < idf.size()) {
-      stamp.assign(idf.size(), 0);
+    // Both checked: when memory runs out between the two, the next ticket grows them again
+    // instead of reading `slot` past its end.
+    if (stamp.size() < idf.size() || slot.size() < idf.size()) {
       slot.resize(idf.size());
+      stamp.assign(idf.size(), 0);
       epoch = 0;
     }
     if (++epoch == 0) {  // wrapped: forget every stamp

@@ -1003,11 +1003,13 @@ Result<SlaPolicy> read_sla(const json::value& v, const std::vector<CalendarSpec>
                                                       "otherwise",
                                                       "completed_by",
                                                       "rearm_on_customer_reply",
-                                                      "notify_in_working_time"};
+                                                      "notify_in_working_time",
+                                                      "calendar"};
       if (!keys.count(kv.key())) {
         return unknown_key(at, kv.key(),
                            "name, description, when, from, by, duration, durations, otherwise, "
-                           "completed_by, rearm_on_customer_reply, notify_in_working_time");
+                           "completed_by, rearm_on_customer_reply, notify_in_working_time, "
+                           "calendar");
       }
     }
     SlaTargetSpec t;
@@ -1020,6 +1022,9 @@ Result<SlaPolicy> read_sla(const json::value& v, const std::vector<CalendarSpec>
     }
     TRIAGE_TRY(t.description, opt_string(*to, "description", at));
     TRIAGE_TRY(t.completed_by, req_string(*to, "completed_by", at));
+    if (auto c = to->find("calendar"); c != to->end()) {
+      TRIAGE_TRY(t.calendar, calendar_ref(c->value(), child(at, "calendar")));
+    }
     if (auto w = to->find("when"); w != to->end()) {
       Condition c;
       TRIAGE_TRY(c, reader.condition(w->value(), child(at, "when"), 0));

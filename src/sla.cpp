@@ -105,11 +105,12 @@ bool is_pause(const TicketEvent& e) {
 }
 }  // namespace
 
-std::vector<TargetStatus> sla_status(const SlaPlan& plan, const Calendar& cal,
+std::vector<TargetStatus> sla_status(const SlaPlan& plan, const Calendar& plan_calendar,
                                      gsl::span<const TicketEvent> events, pt::ptime now,
                                      double at_risk_share) {
   std::vector<TargetStatus> out;
   for (const SlaTarget& t : plan.targets) {
+    const Calendar& cal = t.calendar_or(plan_calendar);
     TargetStatus s;
     s.name = t.name;
     // When does this target's clock start, and which cycle is current?

@@ -33,16 +33,23 @@ const SlaBudget* budget_for(const SlaTargetSpec& t, const Evaluation& ev, const 
 }  // namespace
 
 SlaPlan plan_sla(const CompiledPack& cp, const Evaluation& ev, const Ticket& ticket,
-                 pt::ptime start, const Calendar& cal) {
+                 pt::ptime start, const Calendar& ticket_calendar) {
   const SlaPolicy& policy = *cp.pack.sla;
   SlaPlan plan;
-  plan.calendar = cal.id();
+  plan.calendar = ticket_calendar.id();
   for (std::size_t i = 0; i < policy.targets.size(); ++i) {
     const SlaTargetSpec& spec = policy.targets[i];
     if (cp.sla_when[i] != CompiledPack::npos && !holds(cp, cp.sla_when[i], ev)) continue;
     const SlaBudget* budget = budget_for(spec, ev, ticket);
     if (!budget) continue;
     SlaTarget t;
+    // A target with its own calendar keeps it whichever calendar the customer's tier picked;
+    // `ticket_calendar` stands in for the pack's calendar of the same id (what_if's change).
+    if (const std::int32_t own = cp.sla_target_calendar[i]; own >= 0) {
+      const Calendar& c = cp.calendars[static_cast<std::size_t>(own)];
+      t.calendar = c.id() == ticket_calendar.id() ? ticket_calendar : c;
+    }
+    const Calendar& cal = t.calendar_or(ticket_calendar);
     t.name = spec.name;
     t.from_resolution = spec.from_resolution;
     t.completed_by = spec.completed_by;

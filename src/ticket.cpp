@@ -20,7 +20,7 @@ constexpr std::array<std::string_view, 4> kTier = {"", "vip", "regular", "enterp
 constexpr std::array<std::string_view, 3> kTenure = {"", "new", "returning"};
 constexpr std::array<std::string_view, 4> kFrequency = {"", "first", "occasional", "persistent"};
 constexpr std::array<std::string_view, 3> kImpact = {"", "single", "many"};
-constexpr std::size_t kMaxDepth = 64;
+constexpr std::size_t kMaxDepth = max_json_depth;
 
 template <class T, std::size_t N>
 std::string_view name_of(T v, const std::array<std::string_view, N>& names) noexcept {
@@ -66,7 +66,7 @@ Result<Customer> customer_from_json(const json::value& v, const std::string& whe
   if (!v.is_object()) return type_error(where, "object", v);
   const auto& o = v.get_object();
   Customer c;
-  constexpr std::size_t kMax = 4096;
+  constexpr std::size_t kMax = max_ticket_string_bytes;
   TRIAGE_TRY(c.id, opt_string(o, "id", where, kMax));
   TRIAGE_TRY(c.name, opt_string(o, "name", where, kMax));
   TRIAGE_TRY(c.phone, opt_string(o, "phone", where, kMax));
@@ -151,18 +151,18 @@ Result<Ticket> ticket_from_json(const json::value& v, const TicketLimits& limits
   std::optional<std::string> s;
   TRIAGE_TRY(s, opt_string(o, "text", root, limits.max_text_bytes));
   t.text = std::move(*s);
-  TRIAGE_TRY(t.id, opt_string(o, "id", root, 4096));
+  TRIAGE_TRY(t.id, opt_string(o, "id", root, max_ticket_string_bytes));
   TRIAGE_TRY(t.channel, opt_enum<Channel>(o, "channel", root, kChannel));
   TRIAGE_TRY(t.created_at, opt_time(o, "created_at", root));
   if (auto it = o.find("customer"); it != o.end() && !it->value().is_null()) {
     TRIAGE_TRY(t.customer, customer_from_json(it->value(), "/customer"));
   }
   TRIAGE_TRY(t.subject, opt_string(o, "subject", root, limits.max_text_bytes));
-  TRIAGE_TRY(t.module, opt_string(o, "module", root, 4096));
-  TRIAGE_TRY(t.product, opt_string(o, "product", root, 4096));
-  TRIAGE_TRY(t.version, opt_string(o, "version", root, 4096));
-  TRIAGE_TRY(t.os, opt_string(o, "os", root, 4096));
-  TRIAGE_TRY(t.order_id, opt_string(o, "order_id", root, 4096));
+  TRIAGE_TRY(t.module, opt_string(o, "module", root, max_ticket_string_bytes));
+  TRIAGE_TRY(t.product, opt_string(o, "product", root, max_ticket_string_bytes));
+  TRIAGE_TRY(t.version, opt_string(o, "version", root, max_ticket_string_bytes));
+  TRIAGE_TRY(t.os, opt_string(o, "os", root, max_ticket_string_bytes));
+  TRIAGE_TRY(t.order_id, opt_string(o, "order_id", root, max_ticket_string_bytes));
   TRIAGE_TRY(t.error_message, opt_string(o, "error_message", root, limits.max_text_bytes));
   TRIAGE_TRY(t.occurred_at, opt_time(o, "occurred_at", root));
   TRIAGE_TRY(t.frequency, opt_enum<Frequency>(o, "frequency", root, kFrequency));
@@ -192,9 +192,11 @@ Result<Ticket> ticket_from_json(const json::value& v, const TicketLimits& limits
 Result<Ticket> parse_ticket(std::string_view text, const TicketLimits& limits) {
   // Checked before parsing, so an oversized line costs no memory beyond the host's own copy.
   if (text.size() > limits.max_ticket_bytes) {
-    return make_error(Errc::text_too_large, "",
-                      "ticket of " + std::to_string(text.size()) + " bytes exceeds the limit of " +
-                          std::to_string(limits.max_ticket_bytes));
+    // Readers keep only one byte past the limit of a longer line (LineReader), so the size
+    // seen here is a lower bound.
+    return make_error(
+        Errc::text_too_large, "",
+        "ticket exceeds the limit of " + std::to_string(limits.max_ticket_bytes) + " bytes");
   }
   auto v = parse_json(text);
   if (!v) return v.error();

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -18,6 +19,7 @@
 
 #include <boost/json.hpp>
 
+#include "triage/pack.hpp"
 #include "triage/text_table.hpp"
 
 namespace {
@@ -209,6 +211,99 @@ TEST(Cli, ATerminatedRunWritesWhatItFinishedAndSaysWhere) {
   expect_a_clean_stop_on(SIGTERM);
 }
 
+namespace {
+// `triage diagnose` reading a pipe the test holds open (`tail -f log | triage diagnose -`): a few
+// lines, then nothing more. The signal must end the run within two seconds, not at the next line.
+struct StalledRun {
+  int status = -1;
+  double seconds = 0;
+  std::string out, err;
+};
+StalledRun signal_a_stalled_run(const std::vector<std::string>& args, int signal,
+                                const std::string& input, std::size_t wait_for_lines) {
+  const std::string base = ::testing::TempDir() + "cli_stall_" + std::to_string(getpid()) + "_" +
+                           std::to_string(signal) + "_" + std::to_string(wait_for_lines);
+  int fds[2];
+  EXPECT_EQ(pipe(fds), 0);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fds[0], STDIN_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    std::FILE* out = std::freopen((base + ".out").c_str(), "wb", stdout);
+    std::FILE* err = std::freopen((base + ".err").c_str(), "wb", stderr);
+    (void)out, (void)err;
+    std::vector<char*> argv{const_cast<char*>(TRIAGE_CLI)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(TRIAGE_CLI, argv.data());
+    _exit(127);
+  }
+  close(fds[0]);
+  EXPECT_EQ(write(fds[1], input.data(), input.size()), static_cast<ssize_t>(input.size()));
+  auto slurp = [](const std::string& p) {
+    std::ifstream f(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  };
+  // Until the run catches the signal (its handler is in /proc's SigCgt mask), and then until
+  // the lines are answered (a linked run writes each at once) or for a moment to read them.
+  auto catching = [&] {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    for (std::string l; std::getline(status, l);) {
+      if (l.rfind("SigCgt:", 0) == 0)
+        return (std::stoull(l.substr(7), nullptr, 16) >> (signal - 1) & 1) != 0;
+    }
+    return false;
+  };
+  for (int i = 0; i < 600 && !catching(); ++i) usleep(50000);
+  for (int i = 0; i < 300; ++i) {
+    if (wait_for_lines && lines(slurp(base + ".out")).size() >= wait_for_lines) break;
+    if (!wait_for_lines && i == 3) break;
+    usleep(100000);
+  }
+  StalledRun r;
+  const auto start = std::chrono::steady_clock::now();
+  kill(pid, signal);
+  int rc = 0;
+  for (int i = 0; i < 500 && waitpid(pid, &rc, WNOHANG) == 0; ++i) usleep(10000);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (waitpid(pid, &rc, WNOHANG) == 0) {  // still blocked after five seconds: end it, and fail
+    kill(pid, SIGKILL);
+    waitpid(pid, &rc, 0);
+  }
+  close(fds[1]);  // only now: the input stayed open (stalled) until the run ended
+  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -WTERMSIG(rc);
+  r.out = slurp(base + ".out");
+  r.err = slurp(base + ".err");
+  return r;
+}
+
+std::size_t said_last_line(const std::string& err) {
+  const std::string said = "interrupted after input line ";
+  const auto at = err.find(said);
+  return at == std::string::npos ? SIZE_MAX : std::stoul(err.substr(at + said.size()));
+}
+}  // namespace
+
+TEST(Cli, SigintEndsARunWhoseInputStalledAndSaysTheLastLineRead) {
+  const std::string input = "{\"id\":\"a\",\"text\":\"闪退\"}\n{\"id\":\"b\",\"text\":\"退款\"}\n";
+  const auto r = signal_a_stalled_run({"diagnose", "--link", "-"}, SIGINT, input, 2);
+  EXPECT_EQ(r.status, 130) << r.err;
+  EXPECT_LT(r.seconds, 2.0);
+  EXPECT_EQ(lines(r.out).size(), 2u);
+  EXPECT_EQ(said_last_line(r.err), 2u) << r.err;
+}
+
+TEST(Cli, SigtermEndsAThreadedRunWhoseInputStalledWithEveryLineItReadAnswered) {
+  const auto r =
+      signal_a_stalled_run({"diagnose", "--jobs", "2", "-"}, SIGTERM, generated_input(3), 0);
+  EXPECT_EQ(r.status, 130) << r.err;
+  EXPECT_LT(r.seconds, 2.0);
+  const std::size_t last = said_last_line(r.err);
+  ASSERT_NE(last, SIZE_MAX) << r.err;
+  EXPECT_EQ(lines(r.out).size(), last);  // every line read was answered, however many
+}
+
 TEST(Cli, BadLinesAreAnsweredInPlaceAndTheStatusIsOne) {
   const std::string input =
       "{\"id\":\"a\",\"text\":\"闪退\"}\n"
@@ -347,6 +442,25 @@ TEST(Cli, ValidateReportsFindingsAndExitsByTheirSeverity) {
   EXPECT_EQ(v.at("errors"), 1);
   EXPECT_EQ(v.at("findings").as_array()[0].at("code"), "pack_unknown_reference");
   EXPECT_EQ(run("validate /nonexistent.json").status, 2);
+}
+
+TEST(Cli, ValidateNamesAnSlaTargetsUnknownCalendarAtItsPlace) {
+  auto pack = boost::json::parse(triage::default_pack_json()).as_object();
+  auto& target = pack["sla"].as_object()["targets"].as_array()[4].as_object();
+  ASSERT_EQ(target["name"], "assessment");
+  const std::string file = ::testing::TempDir() + "calendar_" + std::to_string(getpid()) + ".json";
+  target["calendar"] = "cn_extended";  // any calendar of the pack will do
+  std::ofstream(file) << boost::json::serialize(pack);
+  EXPECT_EQ(run("validate " + file).status, 0);
+  target["calendar"] = "engineering_hours";
+  std::ofstream(file) << boost::json::serialize(pack);
+  auto broken = run("validate --format json " + file);
+  EXPECT_EQ(broken.status, 2);
+  const auto finding = boost::json::parse(broken.out).at("findings").as_array().at(0);
+  EXPECT_EQ(finding.at("code"), "pack_unknown_reference");
+  EXPECT_EQ(finding.at("where"), "/sla/targets/4/calendar");
+  EXPECT_NE(std::string(finding.at("message").as_string()).find("\"engineering_hours\""),
+            std::string::npos);
 }
 
 TEST(Cli, ValidateAtAnInstantWarnsAboutStaleAnswers) {

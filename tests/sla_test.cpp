@@ -103,11 +103,79 @@ TEST(Sla, CustomRequirementsGetAnAssessmentInThreeWorkingDays) {
   EXPECT_EQ(due(d, "assessment"), "2026-02-24T10:00:00+08:00");
 }
 
-TEST(Sla, EnterpriseCustomersUseTheExtendedCalendar) {
-  const auto d = diagnose(R"({"text": "我们想定制一个报表", "customer": {"tier": "enterprise"},
-                              "created_at": "2026-11-21T07:00:00+08:00"})");
+TEST(Sla, EnterpriseCustomersAreAnsweredOnTheExtendedCalendar) {
+  // Friday 19:00: the written acknowledgement is due when the extended service day ends, 22:00
+  // the same evening, not at 18:00 on Monday as on the working calendar.
+  const auto d = diagnose(R"({"text": "x", "channel": "email", "customer": {"tier": "enterprise"},
+                              "created_at": "2026-11-20T19:00:00+08:00"})");
   EXPECT_EQ(d.sla->plan.calendar, "cn_extended");
-  EXPECT_EQ(due(d, "assessment"), "2026-11-24T08:00:00+08:00");  // Saturday counts there
+  EXPECT_EQ(due(d, "acknowledge"), "2026-11-20T22:00:00+08:00");
+  EXPECT_FALSE(d.sla->plan.find("acknowledge")->calendar);  // the ticket's calendar
+}
+
+TEST(Sla, WorkingDayTargetsFollowTheWorkingCalendarWhateverTheCustomersHours) {
+  // An enterprise custom requirement created Friday 17:00: its three working days are Monday,
+  // Tuesday and Wednesday of the team that assesses it, not Saturday to Monday.
+  const auto d = diagnose(R"({"text": "我们想定制一个报表", "customer": {"tier": "enterprise"},
+                              "created_at": "2026-11-20T17:00:00+08:00"})");
+  EXPECT_EQ(d.sla->plan.calendar, "cn_extended");
+  const SlaTarget* assessment = d.sla->plan.find("assessment");
+  ASSERT_TRUE(assessment);
+  ASSERT_TRUE(assessment->calendar);
+  EXPECT_EQ(assessment->calendar->id(), "cn_mainland");
+  EXPECT_EQ(due(d, "assessment"), "2026-11-25T17:00:00+08:00");
+  const auto j = to_json(d).at("sla");
+  EXPECT_EQ(j.at("calendar"), "cn_extended");
+  for (const auto& t : j.at("targets").as_array()) {
+    if (t.at("name") == "assessment") {
+      EXPECT_EQ(t.at("calendar"), "cn_mainland");
+      EXPECT_EQ(t.at("due"), "2026-11-25T17:00:00+08:00");
+    } else {
+      EXPECT_EQ(t.at("calendar"), "cn_extended") << t;
+    }
+  }
+  // The status runs the assessment's clock on its own calendar too: an answer on Tuesday is in
+  // time, and on Thursday it is a working day late (Monday would have been the deadline before).
+  const auto met =
+      sla_status(d.sla->plan, *d.sla->calendar,
+                 std::vector<TicketEvent>{{at("2026-11-24T10:00:00+08:00"), "assessment_sent"}},
+                 at("2026-11-24T12:00:00+08:00"));
+  const auto late =
+      sla_status(d.sla->plan, *d.sla->calendar,
+                 std::vector<TicketEvent>{{at("2026-11-26T10:00:00+08:00"), "assessment_sent"}},
+                 at("2026-11-26T12:00:00+08:00"));
+  for (std::size_t i = 0; i < d.sla->plan.targets.size(); ++i) {
+    if (d.sla->plan.targets[i].name != "assessment") continue;
+    EXPECT_EQ(met[i].state, TargetStatus::State::met);
+    EXPECT_EQ(late[i].state, TargetStatus::State::breached);
+    EXPECT_EQ(late[i].margin, pt::hours(17));  // Wednesday 17:00 → Thursday 10:00
+  }
+}
+
+TEST(Sla, AFollowUpVisitCountsWorkingDaysFromTheResolution) {
+  const auto d = diagnose(R"({"text": "我要投诉", "customer": {"tier": "enterprise"},
+                              "created_at": "2026-11-20T10:00:00+08:00"})");
+  const auto states =
+      sla_status(d.sla->plan, *d.sla->calendar,
+                 std::vector<TicketEvent>{{at("2026-11-20T17:00:00+08:00"), "resolved"}},
+                 at("2026-11-20T18:00:00+08:00"));
+  const Calendar& mainland = *engine().calendar("cn_mainland");
+  for (std::size_t i = 0; i < d.sla->plan.targets.size(); ++i) {
+    if (d.sla->plan.targets[i].name != "follow_up") continue;
+    EXPECT_EQ(mainland.format(states[i].due), "2026-11-25T17:00:00+08:00");
+  }
+}
+
+TEST(Sla, ATargetWithoutItsOwnCalendarFollowsTheTicketsCalendar) {
+  // A pack whose assessment names no calendar keeps the customer's: Saturday counts.
+  auto pack = test::mini_pack_with_default_sla();
+  for (auto& t : pack["sla"].as_object()["targets"].as_array()) t.as_object().erase("calendar");
+  auto e = Engine::from_json(boost::json::serialize(pack));
+  ASSERT_TRUE(e) << e.error().message;
+  const auto d = e->diagnose(*parse_ticket(R"({"text": "我们想定制一个报表",
+      "customer": {"tier": "enterprise"}, "created_at": "2026-11-20T17:00:00+08:00"})"));
+  EXPECT_FALSE(d.sla->plan.find("assessment")->calendar);
+  EXPECT_EQ(due(d, "assessment"), "2026-11-23T17:00:00+08:00");
 }
 
 TEST(Sla, ATicketWithoutCreatedAtStartsNow) {
@@ -256,4 +324,23 @@ TEST(Sla, PackSlaMistakesAreNamed) {
   ASSERT_FALSE(e);
   EXPECT_EQ(e.error().code, Errc::pack_invalid);
   EXPECT_EQ(e.error().where, "/calendars/0/holidays/61");
+}
+
+TEST(Sla, ATargetsCalendarMustBeOneOfThePacksCalendars) {
+  auto pack = test::mini_pack_with_default_sla();
+  auto& targets = pack["sla"].as_object()["targets"].as_array();
+  targets[3].as_object()["calendar"] = "cn_extended";  // another calendar of the pack loads
+  EXPECT_TRUE(Engine::from_json(boost::json::serialize(pack)));
+  targets[3].as_object()["calendar"] = "cn_weekdays";
+  auto e = Engine::from_json(boost::json::serialize(pack));
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().code, Errc::pack_unknown_reference);
+  EXPECT_EQ(e.error().where, "/sla/targets/3/calendar");
+  EXPECT_NE(e.error().message.find("unknown calendar \"cn_weekdays\""), std::string::npos)
+      << e.error().message;
+  targets[3].as_object()["calendar"] = 7;
+  e = Engine::from_json(boost::json::serialize(pack));
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().code, Errc::pack_invalid);  // a pack's wrong types are structural
+  EXPECT_EQ(e.error().where, "/sla/targets/3/calendar");
 }

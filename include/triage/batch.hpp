@@ -4,12 +4,14 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "triage/engine.hpp"
+#include "triage/ticket.hpp"
 
 namespace triage {
 inline namespace v1 {
@@ -54,15 +56,48 @@ struct StreamStats {
   std::size_t errors = 0;     ///< of which error objects
   std::size_t last_line = 0;  ///< 1-based number of the last input line read
   bool interrupted = false;   ///< stopped early through `stop`
+  /// Set when the stream ended early because a host callback (`next`, `write`, `progress`,
+  /// `on_error`) threw (`Errc::callback`; its message says which and what) or memory ran out
+  /// outside any one line (`Errc::out_of_memory`). What was written before stays whole.
+  std::optional<Error> failure;
 };
 
 /// `next(line)` yields the next input line (without its newline) or returns false at the end;
 /// `write(text)` receives the output, one line at a time, each ending in '\n'. Each line that
-/// fails is reported to `on_error(line number, error)` too, when given.
+/// fails is reported to `on_error(line number, error)` too, when given. Never throws and never
+/// ends the process: a line whose diagnosis runs out of memory becomes an `out_of_memory` error
+/// line, and a callback that throws ends the stream with `StreamStats::failure`.
 StreamStats diagnose_stream(const Engine& engine, const std::function<bool(std::string&)>& next,
                             const std::function<void(std::string_view)>& write,
                             const StreamOptions& options,
                             const std::function<void(std::size_t, const Error&)>& on_error = {});
+
+/// Splits a byte source into lines with bounded memory, for `diagnose_stream`'s `next`. A line
+/// longer than `max_line_bytes` keeps only its first `max_line_bytes + 1` bytes — enough for
+/// `parse_ticket` to refuse it as `text_too_large` — and the rest is skipped as it is read,
+/// never stored: a gigabyte without a newline costs the buffer, not a gigabyte.
+class LineReader {
+ public:
+  /// Fills up to `size` bytes of `buffer`; returns how many (> 0), 0 at the end of the input, or
+  /// a negative number when reading stopped or failed (the unfinished line is then dropped).
+  using Source = std::function<std::ptrdiff_t(char* buffer, std::size_t size)>;
+  explicit LineReader(Source source, std::size_t max_line_bytes = TicketLimits{}.max_ticket_bytes,
+                      std::size_t buffer_bytes = 64 << 10);
+  /// The next line without its newline; false at the end of the input or when reading stopped.
+  bool next(std::string& line);
+  std::uintmax_t bytes_read() const noexcept { return bytes_; }
+  /// True when the source stopped or failed (a negative return), not at a clean end.
+  bool stopped() const noexcept { return stopped_; }
+
+ private:
+  bool fill();
+  Source source_;
+  std::size_t max_line_bytes_;
+  std::string buffer_;
+  std::size_t begin_ = 0, end_ = 0;
+  std::uintmax_t bytes_ = 0;
+  bool eof_ = false, stopped_ = false;
+};
 
 }  // namespace v1
 }  // namespace triage

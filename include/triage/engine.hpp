@@ -87,7 +87,8 @@ class Engine {
   /// A calendar of the pack by id (nullptr when there is none).
   const Calendar* calendar(std::string_view id) const noexcept;
   /// Recomputes every deadline of a ticket as if the SLA calendar were `changed` (a new holiday,
-  /// other hours): the classification, urgency and route are the same as in `diagnose`.
+  /// other hours): the classification, urgency and route are the same as in `diagnose`. A target
+  /// with its own calendar keeps it, unless that calendar has `changed`'s id.
   std::optional<SlaPlan> what_if(const Ticket& ticket, const Calendar& changed,
                                  const DiagnoseOptions& opts = {}) const;
   EngineStats stats() const noexcept;

@@ -10,38 +10,20 @@
 #include <boost/assert/source_location.hpp>
 #include <boost/system/result.hpp>
 
+#include "triage/status_list.h"
+
 namespace triage {
 inline namespace v1 {
 
-/// Stable error codes. Values never change meaning; new codes are only appended.
+/// Stable error codes, the same numbers as the C ABI's `triage_status` (one list for both, with
+/// what each means: triage/status_list.h). Values never change meaning; new codes are only added.
 enum class Errc : int {
-  ok = 0,
-  invalid_argument = 1,         ///< a null or out-of-range argument from the host
-  json_syntax = 10,             ///< input is not well-formed JSON (or not UTF-8)
-  json_too_deep = 11,           ///< nesting deeper than the limit
-  not_an_object = 12,           ///< a JSON object was expected
-  field_type = 20,              ///< a field has the wrong JSON type
-  field_value = 21,             ///< an enum field holds an unknown value
-  field_missing = 22,           ///< a required field is absent
-  field_format = 23,            ///< a string field is malformed (timestamp, …)
-  text_too_large = 30,          ///< the ticket text exceeds the limit
-  pack_schema = 40,             ///< the pack's schema version is not supported
-  pack_invalid = 41,            ///< the pack's structure is wrong
-  pack_duplicate_id = 42,       ///< two rules, dimensions or values share an id
-  pack_unknown_reference = 43,  ///< a rule names a dimension or value that does not exist
-  pack_bad_regex = 44,          ///< a regular expression does not compile
-  pack_bad_keyword = 45,        ///< a keyword is empty or too long
-  pack_limit = 46,              ///< the pack exceeds a size limit
-  workflow_invalid = 47,        ///< the workflow graph is broken (unreachable state, dead end, ...)
-  transition_refused = 50,      ///< a guard refused the transition
-  transition_unknown = 51,      ///< no such transition from the current state
-  io = 60,                      ///< a file could not be read
-  not_found = 61,               ///< no such agent, dimension value, ...
-  callback = 70,                ///< a host callback reported a failure
-  internal = 99,                ///< a bug in triage; please report it
+#define TRIAGE_ERRC_ENUMERATOR(constant, value, name) name = value,
+  TRIAGE_STATUS_LIST(TRIAGE_ERRC_ENUMERATOR)
+#undef TRIAGE_ERRC_ENUMERATOR
 };
 
-/// The stable snake_case name of a code ("field_value").
+/// The stable snake_case name of a code ("field_value"); "unknown" for values not in the list.
 std::string_view errc_name(Errc code) noexcept;
 
 struct Error {

@@ -196,6 +196,9 @@ struct SlaTargetSpec {
   std::string completed_by;
   bool rearm_on_customer_reply = false;
   std::optional<bool> notify_in_working_time;  ///< overrides the policy
+  /// The target's own calendar, whatever the ticket's: a working-day target follows the
+  /// calendar of whoever does the work. Empty: the ticket's (`calendar`, `calendar_rules`).
+  std::string calendar;
   std::string where;
 };
 

@@ -50,10 +50,18 @@ struct SlaTarget {
   boost::posix_time::ptime due;          ///< not_a_date_time when the clock has not started
   boost::posix_time::ptime warn_at;      ///< a warning before the deadline
   boost::posix_time::ptime escalate_at;  ///< when an overdue ticket is escalated
+  /// The calendar this target's clock runs on when the pack gives the target its own; empty: the
+  /// plan's (the ticket's) calendar.
+  std::optional<Calendar> calendar;
+  /// This target's calendar: its own, else `plan_calendar`.
+  const Calendar& calendar_or(const Calendar& plan_calendar) const noexcept {
+    return calendar ? *calendar : plan_calendar;
+  }
 };
 
 struct SlaPlan {
-  std::string calendar;
+  std::string
+      calendar;  ///< the ticket's calendar; a target may run on its own (`SlaTarget::calendar`)
   std::vector<SlaTarget> targets;
   const SlaTarget* find(std::string_view name) const noexcept;
 };
@@ -82,8 +90,9 @@ struct TargetStatus {
 };
 std::string_view to_string(TargetStatus::State s) noexcept;
 
-/// The state of every target given the events so far. `at_risk_share`: a running target with
-/// less than this share of its budget left is at risk.
+/// The state of every target given the events so far, one per target of the plan, in order.
+/// `calendar` is the plan's; a target with its own calendar runs on that one. `at_risk_share`: a
+/// running target with less than this share of its budget left is at risk.
 std::vector<TargetStatus> sla_status(const SlaPlan& plan, const Calendar& calendar,
                                      gsl::span<const TicketEvent> events,
                                      boost::posix_time::ptime now, double at_risk_share = 0.25);

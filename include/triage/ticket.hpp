@@ -66,6 +66,11 @@ struct Ticket {
   friend bool operator==(const Ticket&, const Ticket&) = default;
 };
 
+/// Fixed limits of every ticket document: JSON nesting, and each of the other strings (`id`,
+/// `module`, `product`, `version`, `os`, `order_id`, `customer.*`).
+inline constexpr std::size_t max_json_depth = 64;
+inline constexpr std::size_t max_ticket_string_bytes = 4096;
+
 struct TicketLimits {
   std::size_t max_text_bytes = 1 << 20;  ///< per text field (text, subject, error_message)
   /// The whole JSON document, pass-through fields included: bounds what one line can cost.

@@ -292,11 +292,46 @@ static void linker(const triage_engine *e) {
   triage_linker_free(NULL);
 }
 
+/* Since 0.2: the version as a number, the pack's name and version, the limits. */
+static void introspection(const triage_engine *e) {
+  CHECK(triage_version_number() == TRIAGE_VERSION_NUMBER);
+  CHECK(triage_version_number() >= 200);
+  CHECK(strcmp(triage_engine_pack_name(e), "default") == 0);
+  CHECK(strncmp(triage_engine_pack_version(e), "1.", 2) == 0);
+  CHECK(strcmp(triage_engine_pack_name(NULL), "") == 0);
+  CHECK(strcmp(triage_engine_pack_version(NULL), "") == 0);
+  CHECK(triage_limit(TRIAGE_LIMIT_TICKET_BYTES) == 8u << 20);
+  CHECK(triage_limit(TRIAGE_LIMIT_TEXT_BYTES) == 1u << 20);
+  CHECK(triage_limit(TRIAGE_LIMIT_STRING_BYTES) == 4096);
+  CHECK(triage_limit(TRIAGE_LIMIT_JSON_DEPTH) == 64);
+  CHECK(triage_limit(TRIAGE_LIMIT_PACK_BYTES) == 64u << 20);
+  CHECK(triage_limit(TRIAGE_LIMIT_CONDITION_DEPTH) == 32);
+  CHECK(triage_limit(0) == 0 && triage_limit(12345) == 0);
+  {
+    /* The limit is the one enforced: a ticket one byte over it is refused, one at it is not. */
+    const size_t limit = triage_limit(TRIAGE_LIMIT_STRING_BYTES);
+    char ticket[4200];
+    char *out = NULL;
+    size_t len = 0;
+    const char *head = "{\"text\": \"x\", \"order_id\": \"";
+    size_t n = strlen(head);
+    memcpy(ticket, head, n);
+    memset(ticket + n, '1', limit + 1);
+    memcpy(ticket + n + limit + 1, "\"}", 3);
+    CHECK(triage_diagnose_json(e, ticket, strlen(ticket), &out, &len) == TRIAGE_ERR_TEXT_TOO_LARGE);
+    CHECK(contains(triage_last_error_where(), "/order_id"));
+    memcpy(ticket + n + limit, "\"}", 3);
+    CHECK(triage_diagnose_json(e, ticket, strlen(ticket), &out, &len) == TRIAGE_OK);
+    triage_string_free(out);
+  }
+}
+
 int main(void) {
   triage_engine *e = NULL;
   versions();
   CHECK(triage_engine_new_default(&e) == TRIAGE_OK);
   CHECK(contains(triage_engine_pack(e), "default 1."));
+  introspection(e);
   diagnose(e);
   batch(e);
   typed(e);

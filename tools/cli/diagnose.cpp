@@ -1,9 +1,12 @@
+#include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -40,6 +43,38 @@ std::atomic<bool> g_stop{false};
 extern "C" void on_signal(int) {
   g_stop.store(true);
 }
+
+// Without SA_RESTART, so that a read blocked on stalled input returns EINTR instead of waiting for
+// the next line (`tail -f log | triage diagnose -` must stop on ^C).
+void catch_stop_signals(bool catching) {
+  struct sigaction sa {};
+  sa.sa_handler = catching ? on_signal : SIG_DFL;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+// LineReader's source: reads a file descriptor, returning -1 once a stop is asked for. It waits in
+// poll() with a short timeout as well as handling EINTR, because the signal may land on another
+// thread of the run, or just before the wait begins. `error` is errno when reading failed.
+std::ptrdiff_t read_until_stopped(int fd, char* buffer, std::size_t size, int& error) {
+  for (;;) {
+    if (g_stop.load()) return -1;
+    pollfd p{fd, POLLIN, 0};
+    const int ready = poll(&p, 1, 100);
+    if (ready < 0 && errno != EINTR) {
+      error = errno;
+      return -1;
+    }
+    if (ready <= 0) continue;  // a timeout or a signal: look at the stop flag again
+    const ssize_t n = read(fd, buffer, size);
+    if (n >= 0) return n;
+    if (errno == EINTR || errno == EAGAIN) continue;
+    error = errno;
+    return -1;
+  }
+}
 }  // namespace
 
 int diagnose(const DiagnoseArgs& args) {
@@ -55,9 +90,19 @@ int diagnose(const DiagnoseArgs& args) {
   auto engine = load_engine(args.pack);
   if (!engine) return kUsage;
 
-  std::ifstream file;
-  std::istream* in = open_input(args.input, file);
-  if (!in) return kUsage;
+  // Read with POSIX calls, not iostreams: libstdc++'s file reads retry on EINTR, so a signal
+  // could not end a read blocked on stalled input.
+  const int fd = args.input == "-" ? STDIN_FILENO : open(args.input.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    std::cerr << "triage: " << args.input << ": cannot open input file\n";
+    return kUsage;
+  }
+  struct CloseFd {
+    int fd;
+    ~CloseFd() {
+      if (fd != STDIN_FILENO) close(fd);
+    }
+  } close_fd{fd};
   std::uintmax_t total_bytes = 0;  // known for regular files: gives the ETA
   if (args.input != "-") {
     std::error_code ec;
@@ -68,8 +113,7 @@ int diagnose(const DiagnoseArgs& args) {
   std::ios::sync_with_stdio(false);
   // An interrupted run still writes every line it finished, in order, and says where it stopped.
   g_stop = false;
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  catch_stop_signals(true);
 
   std::atomic<std::uintmax_t> bytes_read{0};
   const auto start = std::chrono::steady_clock::now();
@@ -102,11 +146,14 @@ int diagnose(const DiagnoseArgs& args) {
       std::fflush(stderr);
     };
   }
-  auto next = [&](std::string& line) {
-    if (!std::getline(*in, line)) return false;
-    bytes_read += line.size() + 1;
-    return true;
-  };
+  int read_error = 0;
+  // Bounded memory per line: past the ticket limit the rest of a line is skipped, not stored.
+  LineReader reader([&](char* buffer, std::size_t size) {
+    const std::ptrdiff_t n = read_until_stopped(fd, buffer, size, read_error);
+    if (n > 0) bytes_read += static_cast<std::uintmax_t>(n);
+    return n;
+  });
+  auto next = [&](std::string& line) { return reader.next(line); };
   auto write = [&](std::string_view text) {
     std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
   };
@@ -115,8 +162,7 @@ int diagnose(const DiagnoseArgs& args) {
   };
   const StreamStats st = diagnose_stream(*engine, next, write, so, on_error);
   std::cout.flush();
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  catch_stop_signals(false);
   if (progress) std::fputc('\n', stderr);
   std::fprintf(stderr, "triage: %zu lines, %zu errors, %.0f tickets/s\n", st.lines, st.errors,
                rate(st.lines));
@@ -126,8 +172,13 @@ int diagnose(const DiagnoseArgs& args) {
                  st.last_line);
     return kInterrupted;
   }
-  if (in->bad()) {
-    std::cerr << "triage: read error after line " << st.last_line << "\n";
+  if (read_error) {
+    std::cerr << "triage: read error after line " << st.last_line << ": "
+              << std::strerror(read_error) << "\n";
+    return kSomeFailed;
+  }
+  if (st.failure) {
+    std::cerr << "triage: " << errc_name(st.failure->code) << ": " << st.failure->message << "\n";
     return kSomeFailed;
   }
   return st.errors ? kSomeFailed : kOk;

@@ -5,6 +5,8 @@ import os
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 HEADER = os.path.join(REPO, "capi", "triage.h")
+# The one list of status codes that triage.h, triage::Errc and triage_status_name() are built from.
+STATUS_LIST = os.path.join(REPO, "include", "triage", "status_list.h")
 DATA = os.path.join(REPO, "tests", "data")
 MINI_PACK = os.path.join(DATA, "mini_pack.json")
 BAD_PACK = os.path.join(DATA, "bad_pack.json")

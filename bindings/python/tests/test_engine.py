@@ -26,8 +26,9 @@ def tearDownModule():
 
 class VersionTest(unittest.TestCase):
     def test_versions(self):
-        self.assertEqual(triage.__version__, "0.1.0")
-        self.assertEqual(triage.library_version(), "0.1.0")
+        self.assertEqual(triage.__version__, "0.2.0")
+        self.assertEqual(triage.library_version(), "0.2.0")
+        self.assertEqual(triage.version_number(), 200)
         self.assertEqual(triage.abi_version(), triage.ABI_VERSION)
         self.assertEqual(triage.status_name(0), "ok")
         self.assertEqual(triage.status_name(12345), "unknown")

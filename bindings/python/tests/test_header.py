@@ -1,8 +1,10 @@
 """The Python copy of the C ABI against capi/triage.h itself (after clang's test_enums.py).
 
-Parses the header: every TRIAGE_* status must be in Status with its value and map to the right
-exception class; every triage_* function must be in the _ffi table with matching arity and return
-type, and be registered on the loaded library.
+Parses the status list the header's enum is built from (include/triage/status_list.h): every
+status must be in Status with its value and its name, the library's triage_status_name() must give
+that name, and each must map to the right exception class. Parses the header: every triage_*
+function must be in the _ffi table with matching arity and return type, and be registered on the
+loaded library.
 """
 
 import ctypes
@@ -15,7 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import triage  # noqa: E402
 from triage import _ffi  # noqa: E402
-from _support import HEADER, read  # noqa: E402
+from _support import HEADER, STATUS_LIST, read  # noqa: E402
 
 # The classes the statuses map to, by range (the binding's documented contract).
 EXPECTED_CLASS = [
@@ -37,12 +39,24 @@ def strip_comments(text):
     return re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
 
 
+def status_list():
+    """[(constant, value, name)] of TRIAGE_STATUS_LIST, in the list's order."""
+    text = strip_comments(read(STATUS_LIST))
+    body = re.search(r"#define\s+TRIAGE_STATUS_LIST\(X\)(.*?)\n\s*#endif", text, re.S)
+    assert body, "no TRIAGE_STATUS_LIST in status_list.h"
+    return [(constant, int(value), name) for constant, value, name in
+            re.findall(r"\bX\(\s*(\w+)\s*,\s*(\d+)\s*,\s*(\w+)\s*\)", body.group(1))]
+
+
 def header_statuses():
+    """{TRIAGE_<CONSTANT>: value}: the enum triage.h declares from the list."""
     text = strip_comments(read(HEADER))
     body = re.search(r"typedef\s+enum\s+triage_status\s*\{(.*?)\}\s*triage_status\s*;", text, re.S)
     assert body, "no triage_status enum in the header"
-    return {name: int(value) for name, value in
-            re.findall(r"\b(TRIAGE_\w+)\s*=\s*(\d+)", body.group(1))}
+    assert re.search(r"TRIAGE_##constant\s*=\s*value", body.group(1)), \
+        "triage_status is not built from TRIAGE_STATUS_LIST"
+    assert "TRIAGE_STATUS_LIST(" in body.group(1)
+    return {"TRIAGE_" + constant: value for constant, value, _ in status_list()}
 
 
 def header_functions():
@@ -62,6 +76,26 @@ def header_callbacks():
             re.findall(r"typedef\s+int\s*\(\s*\*\s*(triage_\w+_fn)\s*\)\s*\(([^)]*)\)\s*;", text, re.S)}
 
 
+def header_limits():
+    """{name: id} of the triage_limit_id enum ("ticket_bytes": 1, …)."""
+    text = strip_comments(read(HEADER))
+    body = re.search(r"typedef\s+enum\s+triage_limit_id\s*\{(.*?)\}\s*triage_limit_id\s*;", text, re.S)
+    assert body, "no triage_limit_id enum in the header"
+    return {name.lower(): int(value) for name, value in
+            re.findall(r"\bTRIAGE_LIMIT_(\w+)\s*=\s*(\d+)", body.group(1))}
+
+
+class LimitTest(unittest.TestCase):
+    def test_every_limit_of_the_header_is_in_the_table_and_nothing_else(self):
+        self.assertEqual(triage.LIMITS, header_limits())
+
+    def test_the_library_knows_every_limit(self):
+        for name in triage.LIMITS:
+            with self.subTest(name=name):
+                self.assertGreater(triage.limit(name), 0)
+        self.assertEqual(triage.limit("ticket_bytes"), 8 << 20)
+
+
 class StatusTest(unittest.TestCase):
     def test_header_parses(self):
         statuses = header_statuses()
@@ -79,11 +113,24 @@ class StatusTest(unittest.TestCase):
         header = {name[len("TRIAGE_"):]: value for name, value in header_statuses().items()}
         self.assertEqual({m.name: int(m) for m in triage.Status}, header)
 
+    def test_the_list_is_ascending_with_unique_names(self):
+        entries = status_list()
+        values = [value for _, value, _ in entries]
+        self.assertEqual(values, sorted(set(values)))
+        self.assertEqual(len({name for _, _, name in entries}), len(entries))
+
     def test_names_agree_with_the_library(self):
-        for name, value in header_statuses().items():
-            with self.subTest(name=name):
-                self.assertEqual(triage.status_name(value), triage.Status(value).status_name)
-                self.assertNotEqual(triage.status_name(value), "unknown")
+        for constant, value, name in status_list():
+            with self.subTest(constant=constant):
+                self.assertEqual(triage.status_name(value), name)
+                self.assertEqual(triage.Status(value).status_name, name)
+
+    def test_codes_outside_the_list_are_unknown_to_the_library(self):
+        listed = {value for _, value, _ in status_list()}
+        for value in range(-1, 130):
+            if value not in listed:
+                with self.subTest(value=value):
+                    self.assertEqual(triage.status_name(value), "unknown")
 
     def test_every_error_maps_to_its_class(self):
         for name, value in header_statuses().items():
@@ -112,6 +159,10 @@ C_RETURN = {
 }
 
 
+# The functions whose int is a value, not a status.
+INT_VALUES = {"triage_abi_version", "triage_version_number"}
+
+
 class FunctionTableTest(unittest.TestCase):
     def test_table_matches_the_header(self):
         declared = set(header_functions())
@@ -128,7 +179,7 @@ class FunctionTableTest(unittest.TestCase):
                 self.assertEqual(len(argtypes), len(params), f"{name}: {params}")
                 self.assertIn(ret, C_RETURN, f"{name}: unexpected return type {ret!r}")
                 self.assertIs(restype, C_RETURN[ret])
-                if ret == "int" and name != "triage_abi_version":
+                if ret == "int" and name not in INT_VALUES:
                     self.assertIs(errcheck, _ffi.check_status)  # every status is checked
                 # Library-allocated strings come back through char ** as c_void_p, never c_char_p.
                 for param, argtype in zip(params, argtypes):

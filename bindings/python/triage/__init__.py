@@ -48,6 +48,9 @@ __all__ = [
     "library_path",
     "abi_version",
     "status_name",
+    "version_number",
+    "limit",
+    "LIMITS",
     "Status",
     "TriageError",
     "InvalidArgument",
@@ -75,13 +78,28 @@ library_path = _ffi.library_path
 
 
 def library_version():
-    """The loaded library's version, ``triage_version()`` ("0.1.0")."""
+    """The loaded library's version, ``triage_version()`` ("0.2.0")."""
     return lib.triage_version()
 
 
 def abi_version():
     """The loaded library's C ABI generation, ``triage_abi_version()`` (equals ABI_VERSION)."""
     return lib.triage_abi_version()
+
+
+def version_number():
+    """The loaded library's ``triage_version_number()``: major * 10000 + minor * 100 + patch."""
+    return lib.triage_version_number()
+
+
+#: The ids of ``triage_limit()`` (capi/triage.h's ``triage_limit_id``), by name.
+LIMITS = {"ticket_bytes": 1, "text_bytes": 2, "string_bytes": 3, "json_depth": 4, "pack_bytes": 5,
+          "pack_rules": 6, "pack_keywords": 7, "regex_bytes": 8, "condition_depth": 9}
+
+
+def limit(name):
+    """A limit the library enforces, by its name in :data:`LIMITS` ("ticket_bytes" → 8 MiB)."""
+    return lib.triage_limit(LIMITS[name])
 
 
 def status_name(code):
@@ -329,11 +347,13 @@ class Engine(_Handle):
 
     @property
     def pack_name(self):
-        return self.pack.rsplit(" ", 1)[0]
+        """The pack's ``name`` (``triage_engine_pack_name``)."""
+        return lib.triage_engine_pack_name(self._p)
 
     @property
     def pack_version(self):
-        return self.pack.rsplit(" ", 1)[-1]
+        """The pack's ``version`` (``triage_engine_pack_version``)."""
+        return lib.triage_engine_pack_version(self._p)
 
     def diagnose(self, ticket, roster=None, linker=None):
         """One ticket (a dict, or JSON text) → the diagnosis as a dict.

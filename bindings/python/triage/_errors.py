@@ -26,7 +26,11 @@ __all__ = [
 
 
 class Status(enum.IntEnum):
-    """Every ``triage_status`` of capi/triage.h, under its name without the ``TRIAGE_`` prefix."""
+    """Every ``triage_status`` of capi/triage.h, under its name without the ``TRIAGE_`` prefix.
+
+    Python cannot include the C list (include/triage/status_list.h); tests/test_header.py checks
+    this table against it and against the library's ``triage_status_name()``.
+    """
 
     OK = 0
     ERR_INVALID_ARGUMENT = 1

@@ -152,6 +152,11 @@ FUNCTIONS = [
     ("triage_engine_new_from_file", [c_char_p, POINTER(engine_p)], c_int, check_status),
     ("triage_engine_free", [engine_p], None, None),
     ("triage_engine_pack", [engine_p], c_char_p, _decode),
+    # since 0.2: the version as a number, the pack's name and version, the limits
+    ("triage_version_number", [], c_int, None),
+    ("triage_engine_pack_name", [engine_p], c_char_p, _decode),
+    ("triage_engine_pack_version", [engine_p], c_char_p, _decode),
+    ("triage_limit", [c_int], c_size_t, None),
     # host classifiers and the builder
     ("triage_scores_add", [scores_p, c_char_p, c_char_p, c_double], c_int, check_status),
     ("triage_engine_builder_new", [POINTER(builder_p)], c_int, check_status),
