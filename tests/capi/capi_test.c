@@ -109,6 +109,30 @@ static void typed(const triage_engine *e) {
   CHECK(triage_result_urgency(NULL) == NULL);
 }
 
+/* Classification alone into one reused result, as a C host's hot loop would call it. */
+static void classification(const triage_engine *e) {
+  const char *texts[] = {"I was charged twice for the same order, please refund me", "APP一直闪退"};
+  const char *values[7];
+  double confidences[7];
+  triage_classification *c = NULL;
+  size_t i;
+  CHECK(triage_classification_new(&c) == TRIAGE_OK);
+  CHECK(triage_classification_label_count(c) == 0 && triage_classification_primary(c) == NULL);
+  for (i = 0; i < 2; ++i) {
+    CHECK(triage_classify_text_into(e, texts[i], strlen(texts[i]), c) == TRIAGE_OK);
+    CHECK(triage_classification_values(c, values, confidences, 7) == 7);
+    CHECK(triage_classification_urgency(c) != NULL && triage_classification_group(c) != NULL);
+  }
+  CHECK(strcmp(values[0], "system_failure") == 0 && confidences[0] > 0.3);
+  CHECK(strcmp(triage_classification_primary(c), "engineering") == 0);
+  CHECK(triage_classify_text_into(e, texts[0], strlen(texts[0]), c) == TRIAGE_OK);
+  CHECK(strcmp(triage_classification_primary(c), "finance") == 0);
+  CHECK(triage_classify_json_into(e, "{", 1, c) == TRIAGE_ERR_JSON_SYNTAX);
+  CHECK(triage_classification_label_count(c) == 0);
+  triage_classification_free(c);
+  triage_classification_free(NULL);
+}
+
 static int boost_payment(void *user_data, const char *ticket_json, size_t len, triage_scores *scores) {
   int *calls = (int *)user_data;
   ++*calls;
@@ -300,6 +324,7 @@ int main(void) {
   diagnose(e);
   batch(e);
   typed(e);
+  classification(e);
   host_classifier();
   routing(e);
   lifecycle(e);
