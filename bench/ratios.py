@@ -8,6 +8,8 @@ of ~116 bytes unless told otherwise):
   Python classify_text_only, one call per ticket             vs classification   (target >= 0.3)
   full diagnosis, no JSON (bench_diagnose BM_Diagnose)       vs classification   (target >= 0.25)
   `triage diagnose` end to end, JSONL in -> JSONL out        vs classification   (target >= 0.10)
+  the same with --select labels,urgency,route                vs classification   (target >= 0.5)
+  the C ABI batch call                                       vs the CLI          (target >= 1)
   Python diagnose_many(raw=True) vs the C ABI batch call (triage_diagnose_jsonl through ctypes,
   no Python work around it)                                                       (target >= 0.5)
 
@@ -72,6 +74,13 @@ with tempfile.TemporaryDirectory() as tmp:
                            stderr=subprocess.DEVNULL, check=False)
     end_to_end = n / best(cli)
 
+    def cli_select():
+        with open(tickets, "rb") as i, open(os.devnull, "wb") as o:
+            subprocess.run([os.path.join(build, "triage"), "diagnose", "--jobs", "1", "--now",
+                            "2026-11-23T10:00:00+08:00", "--select", "labels,urgency,route"],
+                           stdin=i, stdout=o, stderr=subprocess.DEVNULL, check=False)
+    select_rate = n / best(cli_select)
+
     with open(tickets, "rb") as f:
         lines = f.read().split(b"\n")[:-1]
     texts = [json.loads(line)["text"] for line in lines]
@@ -102,7 +111,11 @@ rows = [
      f"{py_classify_rate / classify:.2f}× classification", ">= 0.3"),
     ("full diagnosis, no JSON", diagnose, f"{diagnose / classify:.2f}× classification", ">= 0.25"),
     ("`triage diagnose` JSONL → JSONL", end_to_end, f"{end_to_end / classify:.2f}× classification", ">= 0.10"),
-    ("C ABI batch call (triage_diagnose_jsonl)", c_rate, "", ""),
+    ("`triage diagnose --select labels,urgency,route`", select_rate,
+     f"{select_rate / classify:.2f}× classification, {select_rate / end_to_end:.2f}× full output",
+     ">= 0.5"),
+    ("C ABI batch call (triage_diagnose_jsonl)", c_rate, f"{c_rate / end_to_end:.2f}× the CLI",
+     ">= 1"),
     ("Python diagnose_many(raw=True)", py_rate, f"{py_rate / c_rate:.2f}× the C batch call", ">= 0.5"),
 ]
 print(f"{n:,} bench_gen tickets of ~116 bytes, default pack, one core, best of 3\n")

@@ -199,6 +199,19 @@ TRIAGE_C_API size_t triage_classification_route(const triage_classification *res
                                                 const char **group, const char **assisting,
                                                 size_t capacity);
 
+/* ---- batches that write only what is asked for (since 0.2) --------------------------- */
+/* Like triage_diagnose_jsonl_threads, writing only the diagnosis keys named in `select` (comma-
+ * separated top-level keys, e.g. "labels,urgency,route,sla"; NULL = the whole diagnosis) in
+ * `format`: "jsonl" (NULL), or "csv" / "tsv", which begin with a header row (one column per
+ * scalar; labels as <dimension> and <dimension>.confidence; route as primary, assisting and
+ * group; sla as its two due instants; then "error", the only column set for a failed line).
+ * Without `select`, csv and tsv write ticket_id,labels,urgency,route. An unknown key or format is
+ * TRIAGE_ERR_INVALID_ARGUMENT naming it ("select: \"foo\" is not a key of the diagnosis …").
+ * The output is the caller's (triage_string_free); any number of threads may call at once. */
+TRIAGE_C_API int triage_diagnose_batch(const triage_engine *engine, const char *tickets,
+                                       size_t len, unsigned threads, const char *select,
+                                       const char *format, char **out, size_t *out_len);
+
 /* ---- agents and routers ----------------------------------------------------------------- */
 typedef struct triage_roster triage_roster;
 TRIAGE_C_API int triage_roster_new(triage_roster **out);

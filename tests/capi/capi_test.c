@@ -133,6 +133,26 @@ static void classification(const triage_engine *e) {
   triage_classification_free(NULL);
 }
 
+/* Batches that write only the selected keys, and CSV with a header row. */
+static void batch_select(const triage_engine *e) {
+  const char *in = "{\"id\":\"a\",\"text\":\"APP一直闪退\"}\n";
+  char *out = NULL;
+  size_t len = 0;
+  CHECK(triage_diagnose_batch(e, in, strlen(in), 1, "urgency,route", NULL, &out, &len) == TRIAGE_OK);
+  CHECK(out != NULL && strncmp(out, "{\"urgency\":\"high\",\"route\":{", 27) == 0);
+  CHECK(!contains(out, "\"labels\"") && strlen(out) == len);
+  triage_string_free(out);
+  CHECK(triage_diagnose_batch(e, in, strlen(in), 1, "ticket_id,urgency", "csv", &out, NULL) ==
+        TRIAGE_OK);
+  CHECK(out != NULL && strcmp(out, "ticket_id,urgency,error\na,high,\n") == 0);
+  triage_string_free(out);
+  out = NULL;
+  CHECK(triage_diagnose_batch(e, in, strlen(in), 1, "labels,nope", NULL, &out, NULL) ==
+        TRIAGE_ERR_INVALID_ARGUMENT);
+  CHECK(out == NULL && contains(triage_last_error_message(), "\"nope\" is not a key"));
+  CHECK(strcmp(triage_last_error_where(), "select") == 0);
+}
+
 static int boost_payment(void *user_data, const char *ticket_json, size_t len, triage_scores *scores) {
   int *calls = (int *)user_data;
   ++*calls;
@@ -325,6 +345,7 @@ int main(void) {
   batch(e);
   typed(e);
   classification(e);
+  batch_select(e);
   host_classifier();
   routing(e);
   lifecycle(e);

@@ -275,6 +275,28 @@ class TypedResultTest(unittest.TestCase):
             ENGINE.classify({"text": "x", "customer": {"tier": "gold"}})
 
 
+class SelectTest(unittest.TestCase):
+    def test_only_the_selected_keys_in_their_order(self):
+        tickets = [ZH_HANS, "not json", EN]
+        full = ENGINE.diagnose_many(tickets)
+        picked = ENGINE.diagnose_many(tickets, select=["urgency", "labels", "route"])
+        self.assertEqual(list(picked[0]), ["urgency", "labels", "route"])
+        for whole, part in ((full[0], picked[0]), (full[2], picked[2])):
+            self.assertEqual(part, {k: whole[k] for k in ("urgency", "labels", "route")})
+        self.assertEqual(picked[1]["error"]["code"], "json_syntax")  # errors as before
+        raw = ENGINE.diagnose_many(tickets, raw=True, select=["urgency"])
+        self.assertEqual(json.loads(raw[0]), {"urgency": full[0]["urgency"]})
+
+    def test_an_unknown_key_is_named(self):
+        with self.assertRaises(triage.InvalidArgument) as cm:
+            ENGINE.diagnose_many([ZH_HANS], select=["labels", "urgncy"])
+        self.assertIn('"urgncy" is not a key of the diagnosis', cm.exception.message)
+        with self.assertRaises(triage.InvalidArgument):
+            ENGINE.diagnose_many([], select=["nope"])
+        with self.assertRaises(TypeError):
+            ENGINE.diagnose_many([ZH_HANS], select="labels")
+
+
 class ClassifyOnlyTest(unittest.TestCase):
     """classify_only / classify_text_only: labels, urgency and route into a reused result."""
 

@@ -424,7 +424,7 @@ class Engine(_Handle):
         return json.loads(
             _string_result(lib.triage_diagnose_json_routed, self._p, roster._p, data, len(data)))
 
-    def diagnose_many(self, tickets, threads=1, raw=False):
+    def diagnose_many(self, tickets, threads=1, raw=False, select=None):
         """Many tickets (dicts or JSON texts) in one triage_diagnose_jsonl call.
 
         Returns one dict per ticket, in input order. A ticket that fails becomes the library's
@@ -434,8 +434,14 @@ class Engine(_Handle):
         order. ``threads`` threads share the engine inside the library (0: one per core); the
         GIL is released for the whole call, and the result is the same for every count.
         With ``raw=True`` the results are the JSON texts themselves (no parsing in Python: the
-        fast path when they are written out again).
+        fast path when they are written out again). ``select`` (a list of the diagnosis's
+        top-level keys, e.g. ``["labels", "urgency", "route"]``) keeps only those keys, in that
+        order (triage_diagnose_batch); an unknown key raises InvalidArgument naming it.
         """
+        if select is not None:
+            if isinstance(select, (str, bytes)) or not all(isinstance(k, str) for k in select):
+                raise TypeError("select: expected a list of key names (str)")
+            select = _cstr(",".join(select), "select")
         lines = []
         blank = {}
         for position, ticket in enumerate(tickets):
@@ -445,11 +451,16 @@ class Engine(_Handle):
             if not data.strip(b" \t"):
                 blank[position] = data  # the library skips blank lines; reported below
             lines.append(data)
-        if not lines:
+        if not lines and select is None:
             return []
-        batch = b"\n".join(lines) + b"\n"
-        produced = _string_result(lib.triage_diagnose_jsonl_threads, self._p, batch, len(batch),
-                                  int(threads)).split(b"\n")  # only \n ends a line of JSONL
+        batch = b"\n".join(lines) + b"\n" if lines else b""
+        if select is None:
+            out = _string_result(lib.triage_diagnose_jsonl_threads, self._p, batch, len(batch),
+                                 int(threads))
+        else:
+            out = _string_result(lib.triage_diagnose_batch, self._p, batch, len(batch),
+                                 int(threads), select, None)
+        produced = out.split(b"\n")  # only \n ends a line of JSONL
         if produced and not produced[-1]:
             produced.pop()
         if len(produced) != len(lines) - len(blank):

@@ -172,6 +172,9 @@ FUNCTIONS = [
      check_status),
     ("triage_diagnose_jsonl_threads",
      [engine_p, c_char_p, c_size_t, c_uint, _string_out, _len_out], c_int, check_status),
+    ("triage_diagnose_batch",
+     [engine_p, c_char_p, c_size_t, c_uint, c_char_p, c_char_p, _string_out, _len_out], c_int,
+     check_status),
     # typed results
     ("triage_classify_json", [engine_p, c_char_p, c_size_t, POINTER(result_p)], c_int, check_status),
     ("triage_classify_text", [engine_p, c_char_p, c_size_t, POINTER(result_p)], c_int, check_status),
