@@ -11,7 +11,8 @@ of ~116 bytes unless told otherwise):
   the same with --select labels,urgency,route                vs classification   (target >= 0.5)
   the C ABI batch call                                       vs the CLI          (target >= 1)
   Python diagnose_many(raw=True) vs the C ABI batch call (triage_diagnose_jsonl through ctypes,
-  no Python work around it)                                                       (target >= 0.5)
+  no Python work around it)                                                       (target >= 0.8)
+  Python diagnose_many of dicts vs one diagnose() call per ticket                 (target >= 2)
 
 usage: bench/ratios.py BUILD_DIR [TICKETS]   (BUILD_DIR: a Release build)"""
 import ctypes
@@ -100,6 +101,12 @@ with tempfile.TemporaryDirectory() as tmp:
         triage._ffi.take_string(out, length)
     c_rate = n / best(c_batch)
     py_rate = n / best(lambda: engine.diagnose_many(lines, raw=True))
+    dicts = [json.loads(line) for line in lines]
+
+    def one_call_each():
+        return [engine.diagnose(t) for t in dicts]
+    py_single = n / best(one_call_each)
+    py_dicts = n / best(lambda: engine.diagnose_many(dicts))
 
 rows = [
     ("classification (default pack, one core)", classify, "1", ""),
@@ -116,7 +123,10 @@ rows = [
      ">= 0.5"),
     ("C ABI batch call (triage_diagnose_jsonl)", c_rate, f"{c_rate / end_to_end:.2f}× the CLI",
      ">= 1"),
-    ("Python diagnose_many(raw=True)", py_rate, f"{py_rate / c_rate:.2f}× the C batch call", ">= 0.5"),
+    ("Python diagnose_many(raw=True)", py_rate, f"{py_rate / c_rate:.2f}× the C batch call", ">= 0.8"),
+    ("Python diagnose() of dicts, one call per ticket (results kept)", py_single, "", ""),
+    ("Python diagnose_many of dicts", py_dicts, f"{py_dicts / py_single:.2f}× one call per ticket",
+     ">= 2"),
 ]
 print(f"{n:,} bench_gen tickets of ~116 bytes, default pack, one core, best of 3\n")
 print("| path | tickets/s | ratio | target |")
