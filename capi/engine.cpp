@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -220,30 +221,86 @@ int triage_diagnose_jsonl(const triage_engine* engine, const char* tickets, size
   return triage_diagnose_jsonl_threads(engine, tickets, len, 1, out_jsonl, out_len);
 }
 
+namespace {
+// The host's output, grown with realloc and handed over as it is: a batch's output is hundreds of
+// bytes per ticket, and copying it once more (std::string, then malloc for the host) cost a
+// fifth of the call.
+class HostBuffer {
+ public:
+  HostBuffer() = default;
+  HostBuffer(const HostBuffer&) = delete;
+  HostBuffer& operator=(const HostBuffer&) = delete;
+  ~HostBuffer() { std::free(data_); }
+  void append(std::string_view text) {
+    if (size_ + text.size() + 1 > capacity_) {
+      const std::size_t want = std::max(capacity_ * 2, size_ + text.size() + 1);
+      char* grown = static_cast<char*>(std::realloc(data_, std::max<std::size_t>(want, 4096)));
+      if (!grown) throw std::bad_alloc();
+      data_ = grown;
+      capacity_ = std::max<std::size_t>(want, 4096);
+    }
+    std::memcpy(data_ + size_, text.data(), text.size());
+    size_ += text.size();
+  }
+  int give(char** out, std::size_t* out_len) noexcept {
+    if (!data_) return triage::capi::give("", out, out_len);
+    data_[size_] = '\0';
+    *out = std::exchange(data_, nullptr);
+    if (out_len) *out_len = size_;
+    return TRIAGE_OK;
+  }
+
+ private:
+  char* data_ = nullptr;
+  std::size_t size_ = 0, capacity_ = 0;
+};
+
+int batch(const triage_engine* engine, const char* tickets, size_t len, unsigned threads,
+          const Selection* select, char** out, size_t* out_len) {
+  std::string_view rest(tickets ? tickets : "", len);
+  // A line past the ticket limit is copied only up to one byte beyond it: enough to be refused
+  // as text_too_large, never a second copy of a huge line.
+  const std::size_t keep = TicketLimits{}.max_ticket_bytes + 1;
+  auto next = [&](std::string& line) {
+    if (rest.empty()) return false;
+    const auto nl = rest.find('\n');
+    line.assign(rest.substr(0, std::min(nl, keep)));
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    return true;
+  };
+  HostBuffer buffer;
+  if (select) buffer.append(selection_header(engine->engine, *select));
+  auto write = [&](std::string_view text) { buffer.append(text); };
+  StreamOptions so;
+  so.threads = threads;
+  so.select = select;
+  const StreamStats st = diagnose_stream(engine->engine, next, write, so);
+  if (st.failure) return fail(*st.failure);  // e.g. out of memory: no partial output
+  return buffer.give(out, out_len);
+}
+}  // namespace
+
 int triage_diagnose_jsonl_threads(const triage_engine* engine, const char* tickets, size_t len,
                                   unsigned threads, char** out_jsonl, size_t* out_len) {
   return guarded([&] {
     if (!engine) return null_arg("engine");
     if (!tickets && len) return null_arg("tickets");
     if (!out_jsonl) return null_arg("out_jsonl");
-    std::string_view rest(tickets ? tickets : "", len);
-    // A line past the ticket limit is copied only up to one byte beyond it: enough to be refused
-    // as text_too_large, never a second copy of a huge line.
-    const std::size_t keep = TicketLimits{}.max_ticket_bytes + 1;
-    auto next = [&](std::string& line) {
-      if (rest.empty()) return false;
-      const auto nl = rest.find('\n');
-      line.assign(rest.substr(0, std::min(nl, keep)));
-      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-      return true;
-    };
-    std::string out;
-    auto write = [&](std::string_view text) { out += text; };
-    StreamOptions so;
-    so.threads = threads;
-    const StreamStats st = diagnose_stream(engine->engine, next, write, so);
-    if (st.failure) return fail(*st.failure);  // e.g. out of memory: no partial output
-    return give(out, out_jsonl, out_len);
+    return batch(engine, tickets, len, threads, nullptr, out_jsonl, out_len);
+  });
+}
+
+int triage_diagnose_batch(const triage_engine* engine, const char* tickets, size_t len,
+                          unsigned threads, const char* select, const char* format, char** out,
+                          size_t* out_len) {
+  return guarded([&] {
+    if (!engine) return null_arg("engine");
+    if (!tickets && len) return null_arg("tickets");
+    if (!out) return null_arg("out");
+    auto selection = parse_selection(select ? select : "", format ? format : "jsonl");
+    if (!selection) return fail(selection.error());
+    const bool whole = !select && selection->format == LineFormat::jsonl;
+    return batch(engine, tickets, len, threads, whole ? nullptr : &*selection, out, out_len);
   });
 }
 

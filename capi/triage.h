@@ -127,6 +127,74 @@ TRIAGE_C_API const char *triage_result_group(const triage_result *result);
 TRIAGE_C_API const char *triage_result_request_id(const triage_result *result);
 TRIAGE_C_API int triage_result_json(const triage_result *result, char **out_json, size_t *out_len);
 
+/* ---- classification into caller-owned storage (since 0.2) ------------------------------ */
+/* Labels, urgency and route only — no request number, SLA, questions, explanations or JSON —
+ * into a result object the caller creates once and every call resets: after the first tickets
+ * a call allocates nothing (triage_classify_text_into; the JSON form allocates while parsing).
+ * Values are those triage_diagnose_json reports for the same ticket.
+ *
+ * Ownership and threads: the caller owns a triage_classification (new/free); it keeps the
+ * engine's pack alive, so its strings stay valid after triage_engine_free until the next call
+ * into the same object or its free. One object is for one thread at a time (keep one per
+ * thread); any number of threads may classify on one engine, each into its own object. */
+typedef struct triage_classification triage_classification;
+/* A new, empty result (label count 0, every string NULL). Free it with
+ * triage_classification_free. */
+TRIAGE_C_API int triage_classification_new(triage_classification **out);
+/* NULL is fine. Not while another thread uses the object. */
+TRIAGE_C_API void triage_classification_free(triage_classification *result);
+/* A ticket that is only text (UTF-8, `len` bytes), classified into `result`. On failure `result`
+ * is left empty (label count 0) and the status says why. */
+TRIAGE_C_API int triage_classify_text_into(const triage_engine *engine, const char *text,
+                                           size_t len, triage_classification *result);
+/* A ticket as JSON (the documents of triage_diagnose_json), classified into `result`. */
+TRIAGE_C_API int triage_classify_json_into(const triage_engine *engine, const char *ticket,
+                                           size_t len, triage_classification *result);
+/* The number of dimensions (0 when empty or NULL). */
+TRIAGE_C_API size_t triage_classification_label_count(const triage_classification *result);
+/* The index-th dimension: its id, the value (NULL when undecided) and the confidence (any output
+ * may be NULL). TRIAGE_ERR_NOT_FOUND past the end. */
+TRIAGE_C_API int triage_classification_label(const triage_classification *result, size_t index,
+                                             const char **dimension, const char **value,
+                                             double *confidence);
+/* Every dimension's value (NULL when undecided) and confidence at once, in the pack's order, into
+ * the caller's arrays of `capacity` entries (either may be NULL); returns the number of
+ * dimensions, which may exceed `capacity` (then only `capacity` entries are written). One call
+ * instead of one per dimension, for bindings. */
+TRIAGE_C_API size_t triage_classification_values(const triage_classification *result,
+                                                 const char **values, double *confidences,
+                                                 size_t capacity);
+/* "critical", "high", "medium" or "low"; NULL when the pack has no urgency section or the result
+ * is empty. */
+TRIAGE_C_API const char *triage_classification_urgency(const triage_classification *result);
+/* The primary department and the handling group; NULL without a routing section. */
+TRIAGE_C_API const char *triage_classification_primary(const triage_classification *result);
+TRIAGE_C_API const char *triage_classification_group(const triage_classification *result);
+/* The assisting departments: how many, and the index-th (NULL past the end). */
+TRIAGE_C_API size_t triage_classification_assisting_count(const triage_classification *result);
+TRIAGE_C_API const char *triage_classification_assisting(const triage_classification *result,
+                                                         size_t index);
+/* Urgency, primary, group (as above) and up to `capacity` assisting departments into the
+ * caller's array, at once (any output may be NULL); returns the number of assisting departments.
+ * One call instead of four or more, for bindings. */
+TRIAGE_C_API size_t triage_classification_route(const triage_classification *result,
+                                                const char **urgency, const char **primary,
+                                                const char **group, const char **assisting,
+                                                size_t capacity);
+
+/* ---- batches that write only what is asked for (since 0.2) --------------------------- */
+/* Like triage_diagnose_jsonl_threads, writing only the diagnosis keys named in `select` (comma-
+ * separated top-level keys, e.g. "labels,urgency,route,sla"; NULL = the whole diagnosis) in
+ * `format`: "jsonl" (NULL), or "csv" / "tsv", which begin with a header row (one column per
+ * scalar; labels as <dimension> and <dimension>.confidence; route as primary, assisting and
+ * group; sla as its two due instants; then "error", the only column set for a failed line).
+ * Without `select`, csv and tsv write ticket_id,labels,urgency,route. An unknown key or format is
+ * TRIAGE_ERR_INVALID_ARGUMENT naming it ("select: \"foo\" is not a key of the diagnosis …").
+ * The output is the caller's (triage_string_free); any number of threads may call at once. */
+TRIAGE_C_API int triage_diagnose_batch(const triage_engine *engine, const char *tickets,
+                                       size_t len, unsigned threads, const char *select,
+                                       const char *format, char **out, size_t *out_len);
+
 /* ---- agents and routers ----------------------------------------------------------------- */
 typedef struct triage_roster triage_roster;
 TRIAGE_C_API int triage_roster_new(triage_roster **out);

@@ -1,5 +1,7 @@
 #include "triage/batch.hpp"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "json_util.hpp"
@@ -12,6 +14,177 @@ std::string error_line(std::size_t line_number, const Error& e) {
   if (!e.where.empty()) err["where"] = e.where;
   return boost::json::serialize(
       boost::json::object{{"line", line_number}, {"error", std::move(err)}});
+}
+
+namespace {
+namespace json = boost::json;
+
+constexpr std::string_view kKeys[] = {
+    "ticket_id", "request_id", "pack",     "labels",     "tags",           "entities",
+    "language",  "urgency",    "route",    "sla",        "repeat_contact", "related",
+    "questions", "knowledge",  "template", "conclusion", "explain"};
+
+// One CSV/TSV column: read off the diagnosis JSON at key[/sub[/member]].
+struct Column {
+  std::string header, key, sub, member;
+};
+
+std::vector<Column> columns_of(const Engine& engine, const Selection& sel) {
+  std::vector<Column> cols;
+  for (const auto& k : sel.keys) {
+    if (k == "labels") {
+      for (const auto& d : engine.pack().dimensions) {
+        cols.push_back({d.id, k, d.id, "value"});
+        cols.push_back({d.id + ".confidence", k, d.id, "confidence"});
+      }
+    } else if (k == "route") {
+      for (const char* m : {"primary", "assisting", "group"}) cols.push_back({m, k, m, ""});
+    } else if (k == "sla") {
+      for (const char* m : {"first_response_due", "resolution_due"}) cols.push_back({m, k, m, ""});
+    } else {
+      cols.push_back({k, k, "", ""});
+    }
+  }
+  cols.push_back({"error", "", "", ""});
+  return cols;
+}
+
+// A cell: strings as they are, null or absent as nothing, a list of strings joined by ';',
+// anything else as compact JSON (numbers as people read them: 0.75).
+std::string cell_text(const json::value* v) {
+  if (!v || v->is_null()) return {};
+  if (v->is_string()) return std::string(v->get_string());
+  const auto& a = v->is_array() ? v->get_array() : json::array();
+  if (v->is_array() &&
+      std::all_of(a.begin(), a.end(), [](const json::value& x) { return x.is_string(); })) {
+    std::string s;
+    for (const auto& x : a) s += (s.empty() ? "" : ";") + std::string(x.get_string());
+    return s;
+  }
+  return detail::write_json(*v);
+}
+
+// RFC 4180: a field with a comma, a quote or a line break is quoted and its quotes doubled. TSV
+// cannot quote: tab, line breaks and backslash are escaped as \t, \n, \r and \\.
+void append_cell(std::string& out, std::string_view text, LineFormat f) {
+  if (f == LineFormat::csv) {
+    if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+      out += text;
+      return;
+    }
+    out += '"';
+    for (char c : text) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    out += '"';
+    return;
+  }
+  for (char c : text) {
+    switch (c) {
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+char separator(LineFormat f) {
+  return f == LineFormat::csv ? ',' : '\t';
+}
+}  // namespace
+
+gsl::span<const std::string_view> selectable_keys() noexcept {
+  return kKeys;
+}
+
+Result<Selection> parse_selection(std::string_view keys, std::string_view format) {
+  Selection sel;
+  if (format == "jsonl") {
+    sel.format = LineFormat::jsonl;
+  } else if (format == "csv") {
+    sel.format = LineFormat::csv;
+  } else if (format == "tsv") {
+    sel.format = LineFormat::tsv;
+  } else {
+    return make_error(Errc::invalid_argument, "format",
+                      "\"" + std::string(format) + "\" is not one of jsonl, csv, tsv");
+  }
+  if (keys.empty() && sel.format != LineFormat::jsonl) keys = "ticket_id,labels,urgency,route";
+  for (std::size_t b = 0; !keys.empty();) {
+    const auto e = keys.find(',', b);
+    const std::string_view key = keys.substr(b, e == std::string_view::npos ? keys.npos : e - b);
+    if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
+      std::string known;
+      for (auto k : kKeys) known += (known.empty() ? "" : ", ") + std::string(k);
+      return make_error(
+          Errc::invalid_argument, "select",
+          "\"" + std::string(key) + "\" is not a key of the diagnosis (" + known + ")");
+    }
+    if (std::find(sel.keys.begin(), sel.keys.end(), key) == sel.keys.end()) {
+      sel.keys.emplace_back(key);
+    }
+    if (e == std::string_view::npos) break;
+    b = e + 1;
+  }
+  return sel;
+}
+
+std::string selection_header(const Engine& engine, const Selection& sel) {
+  if (sel.format == LineFormat::jsonl) return {};
+  std::string out;
+  for (const auto& c : columns_of(engine, sel)) {
+    if (!out.empty()) out += separator(sel.format);
+    append_cell(out, c.header, sel.format);
+  }
+  return out + '\n';
+}
+
+void write_selected(const Engine& engine, const Diagnosis& d, const Selection& sel,
+                    std::string& out) {
+  json::object full = to_json(d);
+  if (sel.format == LineFormat::jsonl) {
+    if (sel.keys.empty()) return detail::write_json(full, out);
+    json::object picked;
+    for (const auto& k : sel.keys) {
+      if (auto* v = full.if_contains(k)) picked[k] = std::move(*v);
+    }
+    return detail::write_json(picked, out);
+  }
+  bool first = true;
+  for (const auto& c : columns_of(engine, sel)) {
+    if (!first) out += separator(sel.format);
+    first = false;
+    const json::value* v = c.key.empty() ? nullptr : full.if_contains(c.key);
+    if (v && !c.sub.empty()) v = v->is_object() ? v->get_object().if_contains(c.sub) : nullptr;
+    if (v && !c.member.empty())
+      v = v->is_object() ? v->get_object().if_contains(c.member) : nullptr;
+    append_cell(out, cell_text(v), sel.format);
+  }
+}
+
+void write_selected_error(const Engine& engine, const Selection& sel, std::size_t line,
+                          const Error& e, std::string& out) {
+  if (sel.format == LineFormat::jsonl) {
+    out += error_line(line, e);
+    return;
+  }
+  out.append(columns_of(engine, sel).size() - 1, separator(sel.format));
+  append_cell(
+      out,
+      "line " + std::to_string(line) + ": " + std::string(errc_name(e.code)) + ": " + e.message,
+      sel.format);
 }
 
 bool is_blank(std::string_view line) noexcept {
@@ -134,8 +307,8 @@ void keep_current_failure(std::optional<Error>& slot, std::string_view context) 
 // the line's error, if any; a failure while diagnosing (a host classifier that threw, memory
 // that ran out) stays this line's too, and never leaves half a diagnosis in `out`.
 template <class Diagnose>
-void answer(std::size_t number, Diagnose&& diagnose, std::string& out,
-            std::vector<std::pair<std::size_t, Error>>& failures) {
+void answer(const Engine& engine, const Selection& sel, std::size_t number, Diagnose&& diagnose,
+            std::string& out, std::vector<std::pair<std::size_t, Error>>& failures) {
   const std::size_t mark = out.size();
   std::optional<Error> error;
   try {
@@ -149,7 +322,7 @@ void answer(std::size_t number, Diagnose&& diagnose, std::string& out,
   }
   if (!error) return;
   out.resize(mark);  // shrinking: no allocation
-  out += error_line(number, *error);
+  write_selected_error(engine, sel, number, *error, out);
   failures.emplace_back(number, std::move(*error));
 }
 
@@ -169,6 +342,8 @@ void diagnose_linked(const Engine& engine, const std::function<bool(std::string&
   Evaluation ev;
   std::string line, out;
   std::vector<std::pair<std::size_t, Error>> failures;
+  const Selection whole;
+  const Selection& sel = options.select ? *options.select : whole;
   for (;;) {
     if (options.stop && options.stop->load()) break;
     try {
@@ -184,12 +359,12 @@ void diagnose_linked(const Engine& engine, const std::function<bool(std::string&
     out.clear();
     failures.clear();
     answer(
-        st.last_line,
+        engine, sel, st.last_line,
         [&](std::string& text) -> std::optional<Error> {
           auto ticket = parse_ticket(line);
           if (!ticket) return ticket.error();
           const Diagnosis d = engine.diagnose(*ticket, ev, o);
-          detail::write_json(to_json(d), text);
+          write_selected(engine, d, sel, text);
           options.link->add(*ticket, d);
           return std::nullopt;
         },
@@ -280,6 +455,8 @@ void diagnose_threaded(const Engine& engine, const std::function<bool(std::strin
   RequestIdGenerator& ids = dopts.request_ids ? *dopts.request_ids : own_ids;
   dopts.request_ids = nullptr;
   Shared s;
+  const Selection whole;
+  const Selection& sel = options.select ? *options.select : whole;
 
   auto worker = [&]() noexcept {
     try {
@@ -295,12 +472,12 @@ void diagnose_threaded(const Engine& engine, const std::function<bool(std::strin
         }
         for (auto& line : c->lines) {
           answer(
-              line.number,
+              engine, sel, line.number,
               [&](std::string& out) -> std::optional<Error> {
                 if (!line.ticket) return line.ticket.error();
                 DiagnoseOptions o = dopts;
                 o.request_id = std::move(line.request_id);
-                detail::write_json(to_json(engine.diagnose(*line.ticket, ev, o)), out);
+                write_selected(engine, engine.diagnose(*line.ticket, ev, o), sel, out);
                 return std::nullopt;
               },
               c->out, c->failures);

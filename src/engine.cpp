@@ -61,6 +61,10 @@ class Compiler {
           TRIAGE_TRY(id, node(ch, terms, regexes));
           n.items.push_back(id);
         }
+        // AND and OR have no side effects: cheap tests first, so that a repeat-contact look-up,
+        // an expression or an entity search runs only when the cheap ones leave it open.
+        std::stable_sort(n.items.begin(), n.items.end(),
+                         [&](std::uint32_t a, std::uint32_t b) { return costly(a) < costly(b); });
         break;
       case Condition::Kind::text_any:
       case Condition::Kind::text_all:
@@ -145,6 +149,24 @@ class Compiler {
     }
     patterns_.clear();
     return out;
+  }
+
+  // Whether testing the node may run a regular expression over the text.
+  bool costly(std::uint32_t id) const {
+    const CNode& n = cp_.nodes[id];
+    switch (n.kind) {
+      case Condition::Kind::regex:
+      case Condition::Kind::has:
+      case Condition::Kind::repeat_contact:
+        return true;
+      case Condition::Kind::all_of:
+      case Condition::Kind::any_of:
+      case Condition::Kind::not_:
+        return std::any_of(n.items.begin(), n.items.end(),
+                           [&](std::uint32_t k) { return costly(k); });
+      default:
+        return false;
+    }
   }
 
  private:
@@ -780,6 +802,49 @@ Diagnosis Engine::diagnose(const Ticket& ticket, const DiagnoseOptions& opts) co
   return diagnose(ticket, ev, opts);
 }
 
+bool Engine::repeat_contact_occurs(const Ticket& ticket, std::string& scratch) const {
+  return impl_->repeat_contact && impl_->repeat_contact->occurs(ticket, scratch);
+}
+
+void Engine::classify(const Ticket& ticket, Evaluation& ev, Classification& out) const {
+  const CompiledPack& cp = *impl_;
+  evaluate(ticket, ev);
+  out.labels.clear();
+  for (std::size_t di = 0; di < cp.pack.dimensions.size(); ++di) {
+    const auto& dim = cp.pack.dimensions[di];
+    Classification::Label l{&dim.id, nullptr, ev.confidence_[di]};
+    // The same value diagnose() reports: the decision, else the fallback when nothing scored.
+    if (const std::int32_t best = ev.decided(di); best >= 0) {
+      l.value = &dim.values[static_cast<std::size_t>(best)].id;
+    } else if (dim.fallback) {
+      const auto scores = ev.scores(di);
+      if (std::none_of(scores.begin(), scores.end(), [](double s) { return s > 0; })) {
+        l.value = &*dim.fallback;
+        l.confidence = 0;
+      }
+    }
+    out.labels.push_back(l);
+  }
+  // Urgency and routing rules that ask whether this is a repeat contact look it up then
+  // (Evaluation::repeat_contact); there is no linker here.
+  out.urgency.reset();
+  if (cp.pack.has_urgency) {
+    const Urgency u = detail::assess_urgency(cp, ev, nullptr);
+    ev.urgency_ = static_cast<std::int32_t>(u);
+    out.urgency = u;
+  }
+  out.primary = nullptr;
+  out.assisting = {};
+  out.group = nullptr;
+  if (cp.pack.routing) {
+    const detail::RouteChoice c = detail::choose_route(cp, ev);
+    ev.assisting_ = c.assisting->size();
+    out.primary = c.primary;
+    out.assisting = *c.assisting;
+    out.group = c.group;
+  }
+}
+
 Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
                            const DiagnoseOptions& opts) const {
   namespace pt = boost::posix_time;
@@ -875,7 +940,7 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
   // urgency, routing and the response may read both.
   if (cp.repeat_contact) {
     d.repeat_contact = cp.repeat_contact->find(ticket);
-    ev.repeat_contact_ = d.repeat_contact->found;
+    ev.repeat_contact_ = d.repeat_contact->found ? 1 : 0;
   }
   if (opts.linker) {
     d.related = opts.linker->related(ticket, created);
@@ -883,7 +948,7 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
   }
   // After classification: urgency, then who owns the ticket, then the clocks.
   if (cp.pack.has_urgency) {
-    const Urgency u = detail::assess_urgency(cp, ev, d.explain);
+    const Urgency u = detail::assess_urgency(cp, ev, &d.explain);
     ev.urgency_ = static_cast<std::int32_t>(u);
     d.urgency = std::string(to_string(u));
   }

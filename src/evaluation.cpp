@@ -51,7 +51,7 @@ void Evaluation::reset(const Engine& engine, const Ticket& ticket) {
   decided_.assign(cp.pack.dimensions.size(), -1);
   urgency_ = -1;
   assisting_ = 0;
-  repeat_contact_ = false;
+  repeat_contact_ = -1;
   related_ = 0;
   confidence_.assign(cp.pack.dimensions.size(), 0.0);
   calibrated_.assign(cp.pack.dimensions.size(), 0);
@@ -138,6 +138,12 @@ bool Evaluation::has_entity(EntityKind kind) const {
   }
   return std::any_of(entities_.begin(), entities_.end(),
                      [&](const EntitySpan& e) { return e.kind == kind; });
+}
+
+bool Evaluation::repeat_contact() const {
+  if (repeat_contact_ < 0)
+    repeat_contact_ = engine_->repeat_contact_occurs(*ticket_, fold_scratch_);
+  return repeat_contact_ != 0;
 }
 
 bool Evaluation::supplied(std::string_view field) const {

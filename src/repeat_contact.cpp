@@ -136,7 +136,48 @@ Result<RepeatContactFinder> RepeatContactFinder::compile(const RepeatContactSpec
   TRIAGE_TRY(f.since_, compile_list(spec.since, spec.where + "/since", 2, limits));
   f.numbers_ = spec.numbers;
   f.units_ = spec.units;
+  if (!spec.patterns.empty()) {
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_max_mem(32 << 20);
+    auto set = std::make_shared<RE2::Set>(o, RE2::UNANCHORED);
+    bool ok = true;
+    for (const auto& p : spec.patterns) ok = ok && set->Add(p, nullptr) >= 0;
+    // Without the set (it may not fit its memory), occurs() tries every pattern.
+    if (ok && set->Compile()) f.any_ = std::move(set);
+  }
   return f;
+}
+
+bool RepeatContactFinder::occurs(const Ticket& ticket, std::string& scratch) const {
+  const std::string_view fields[] = {
+      ticket.subject ? std::string_view(*ticket.subject) : "", ticket.text,
+      ticket.error_message ? std::string_view(*ticket.error_message) : ""};
+  for (const std::string_view original : fields) {
+    if (original.empty()) continue;
+    scratch.clear();
+    for (std::size_t i = 0; i < original.size();) {
+      char32_t cp;
+      i += decode_utf8(original, i, cp);
+      append_utf8(scratch, fold(cp));
+    }
+    if (any_) {
+      RE2::Set::ErrorInfo error{};
+      if (!any_->Match(scratch, nullptr, &error) && error.kind == RE2::Set::kNoError) continue;
+    }
+    // As find(): only a non-empty match counts; an empty one moves on by one byte.
+    for (const auto& re : patterns_) {
+      re2::StringPiece input(scratch), m;
+      std::size_t pos = 0;
+      while (pos <= scratch.size() &&
+             re->Match(input, pos, scratch.size(), RE2::UNANCHORED, &m, 1)) {
+        const auto b = static_cast<std::size_t>(m.data() - scratch.data());
+        if (!m.empty()) return true;
+        pos = b + 1;
+      }
+    }
+  }
+  return false;
 }
 
 RepeatContact RepeatContactFinder::find(const Ticket& ticket) const {

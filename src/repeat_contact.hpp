@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include "triage/diagnosis.hpp"
 #include "triage/pack.hpp"
@@ -25,9 +26,15 @@ class RepeatContactFinder {
                                              const PackLimits& limits);
   /// Looks through subject, text and error message (folded; spans point into the originals).
   RepeatContact find(const Ticket& ticket) const;
+  /// Whether find() would report `found`, without its evidence: the folded text goes into
+  /// `scratch`, so a warm caller allocates nothing (classification alone).
+  bool occurs(const Ticket& ticket, std::string& scratch) const;
 
  private:
   std::vector<std::shared_ptr<const RE2>> patterns_, count_, since_;
+  // Every pattern in one automaton: one pass tells whether any can match, so that occurs()
+  // tries the patterns one by one only on the few texts where one does.
+  std::shared_ptr<const RE2::Set> any_;
   std::map<std::string, double, std::less<>> numbers_, units_;
 };
 

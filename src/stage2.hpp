@@ -11,9 +11,19 @@ namespace triage {
 inline namespace v1 {
 namespace detail {
 
-/// The urgency level and the rules that decided it (appended to `explain`).
+/// The urgency level and the rules that decided it (appended to `explain` unless it is null:
+/// classification alone builds no explanation and allocates nothing).
 Urgency assess_urgency(const CompiledPack& cp, const Evaluation& ev,
-                       std::vector<Explanation>& explain);
+                       std::vector<Explanation>* explain);
+
+/// The routing row that decides and what it names, as pointers into the pack (no copies).
+struct RouteChoice {
+  const RouteRule* row = nullptr;  ///< nullptr: no row matched, the defaults apply
+  const std::string* primary = nullptr;
+  const std::vector<std::string>* assisting = nullptr;
+  const std::string* group = nullptr;
+};
+RouteChoice choose_route(const CompiledPack& cp, const Evaluation& ev);
 
 /// The primary and assisting departments and the handling group (no agent yet).
 Route route_ticket(const CompiledPack& cp, const Evaluation& ev, std::vector<Explanation>& explain);

@@ -212,7 +212,9 @@ TEST(Stream, AnAllocationThatFailsAnywhereIsAnErrorLineOrTheStreamsFailureNeverA
   // the lines that ran out, or an out_of_memory failure that stopped the stream.
   std::size_t line_errors = 0, stream_failures = 0, clean = 0;
   for (const Mode& mode : modes) {
-    for (long n = 1; n < 6000; n += 53) {
+    // Up to well past the allocations of a whole run with the default pack, so that
+    // the last runs finish clean.
+    for (long n = 1; n < 24000; n += 101) {
       const auto r = run_stream(
           mode, reader_of(tickets), [] {}, n);
       ASSERT_TRUE(r.whole) << mode.name << ", allocation " << n;
@@ -346,4 +348,72 @@ TEST(Stream, ALineOfHundredsOfMebibytesCostsTheLimitNotTheLine) {
   EXPECT_EQ(second.at("ticket_id"), "1");
   const long limit = static_cast<long>(TicketLimits{}.max_ticket_bytes);
   EXPECT_LT(peak, 4 * limit) << "peak heap " << peak << " bytes for a " << huge << "-byte line";
+}
+
+TEST(Batch, ASelectionKeepsOnlyItsKeysInItsOrder) {
+  auto sel = parse_selection("urgency,labels,route,urgency");
+  ASSERT_TRUE(sel) << sel.error().message;
+  EXPECT_EQ(sel->keys, (std::vector<std::string>{"urgency", "labels", "route"}));
+  const Engine& e = Engine::builtin();
+  auto t = parse_ticket(R"({"id": "a", "text": "APP一直闪退"})");
+  ASSERT_TRUE(t);
+  std::string out;
+  write_selected(e, e.diagnose(*t), *sel, out);
+  const auto o = boost::json::parse(out).as_object();
+  ASSERT_EQ(o.size(), 3u);
+  EXPECT_EQ(o.begin()->key(), "urgency");
+  EXPECT_EQ(o.at("labels").at("problem_type").at("value"), "system_failure");
+  EXPECT_TRUE(o.contains("route"));
+  EXPECT_EQ(out.find("E-"), std::string::npos) << out;  // numbers as in the full diagnosis
+}
+
+TEST(Batch, AnUnknownKeyOrFormatIsNamed) {
+  auto key = parse_selection("labels,urgncy");
+  ASSERT_FALSE(key);
+  EXPECT_EQ(key.error().code, Errc::invalid_argument);
+  EXPECT_EQ(key.error().where, "select");
+  EXPECT_NE(key.error().message.find("\"urgncy\" is not a key of the diagnosis"), std::string::npos)
+      << key.error().message;
+  auto empty = parse_selection("labels,,route");
+  ASSERT_FALSE(empty);
+  EXPECT_NE(empty.error().message.find("\"\" is not a key"), std::string::npos);
+  auto format = parse_selection("labels", "xml");
+  ASSERT_FALSE(format);
+  EXPECT_EQ(format.error().where, "format");
+  EXPECT_NE(format.error().message.find("\"xml\" is not one of jsonl, csv, tsv"),
+            std::string::npos);
+}
+
+TEST(Batch, CsvHasAHeaderRowAndQuotesAsRfc4180) {
+  const Engine& e = Engine::builtin();
+  auto sel = parse_selection("ticket_id,urgency,route,tags", "csv");
+  ASSERT_TRUE(sel);
+  EXPECT_EQ(selection_header(e, *sel), "ticket_id,urgency,primary,assisting,group,tags,error\n");
+  auto t = parse_ticket(R"({"id": "T-1, \"quoted\"", "text": "APP一直闪退"})");
+  ASSERT_TRUE(t);
+  std::string out;
+  write_selected(e, e.diagnose(*t), *sel, out);
+  EXPECT_EQ(out.rfind(R"("T-1, ""quoted""",)", 0), 0u) << out;  // a comma and quotes: quoted
+  EXPECT_EQ(out.back(), ',');                                   // the error column is empty
+  std::string err;
+  write_selected_error(e, *sel, 3, make_error(Errc::json_syntax, "1:2", "syntax error"), err);
+  EXPECT_EQ(err, ",,,,,,line 3: json_syntax: 1:2: syntax error");
+  // Without keys, csv selects the ticket id, the labels (value and confidence), urgency, route.
+  auto plain = parse_selection("", "csv");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->keys, (std::vector<std::string>{"ticket_id", "labels", "urgency", "route"}));
+  EXPECT_EQ(selection_header(e, *plain).rfind("ticket_id,problem_type,problem_type.confidence,", 0),
+            0u);
+}
+
+TEST(Batch, TsvEscapesWhatItCannotQuote) {
+  const Engine& e = Engine::builtin();
+  auto sel = parse_selection("ticket_id,urgency", "tsv");
+  ASSERT_TRUE(sel);
+  EXPECT_EQ(selection_header(e, *sel), "ticket_id\turgency\terror\n");
+  auto t = parse_ticket(R"({"id": "a\tb\\c", "text": "APP一直闪退"})");
+  ASSERT_TRUE(t);
+  std::string out;
+  write_selected(e, e.diagnose(*t), *sel, out);
+  EXPECT_EQ(out, "a\\tb\\\\c\thigh\t");
 }

@@ -370,6 +370,46 @@ TEST(Cli, LinkRelatesLaterTicketsToEarlierOnesOfTheSameCase) {
   }
 }
 
+TEST(Cli, SelectWritesOnlyTheNamedKeys) {
+  const std::string input = "{\"id\":\"a\",\"text\":\"APP一直闪退\"}\nnot json\n";
+  auto r = run("diagnose --select labels,urgency,route -", input);
+  EXPECT_EQ(r.status, 1);
+  auto out = lines(r.out);
+  ASSERT_EQ(out.size(), 2u);
+  const auto o = boost::json::parse(out[0]).as_object();
+  EXPECT_EQ(o.size(), 3u);
+  EXPECT_TRUE(o.contains("labels") && o.contains("urgency") && o.contains("route"));
+  EXPECT_EQ(boost::json::parse(out[1]).at("error").at("code"), "json_syntax");  // unchanged
+
+  auto bad = run("diagnose --select labels,urgncy -", input);
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_TRUE(bad.out.empty());
+  EXPECT_NE(bad.err.find("triage: invalid_argument: --select: \"urgncy\" is not a key of the "
+                         "diagnosis"),
+            std::string::npos)
+      << bad.err;
+  auto format = run("diagnose --format xml -", input);
+  EXPECT_EQ(format.status, 2);
+  EXPECT_NE(format.err.find("--format: \"xml\" is not one of jsonl, csv, tsv"), std::string::npos)
+      << format.err;
+}
+
+TEST(Cli, CsvAndTsvHaveAHeaderRowAndOneRowPerLine) {
+  const std::string input = "{\"id\":\"a\",\"text\":\"APP一直闪退\"}\nnot json\n";
+  auto csv = run("diagnose --format csv --select ticket_id,urgency,route -", input);
+  EXPECT_EQ(csv.status, 1);
+  auto rows = lines(csv.out);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0], "ticket_id,urgency,primary,assisting,group,error");
+  EXPECT_EQ(rows[1].rfind("a,high,engineering,", 0), 0u) << rows[1];
+  EXPECT_EQ(rows[2].rfind(",,,,,line 2: json_syntax: ", 0), 0u) << rows[2];
+  auto tsv = run("diagnose --format tsv -", input);
+  rows = lines(tsv.out);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].rfind("ticket_id\tproblem_type\tproblem_type.confidence\t", 0), 0u);
+  EXPECT_EQ(rows[1].rfind("a\tsystem_failure\t", 0), 0u) << rows[1];
+}
+
 TEST(Cli, StdinIsTheDefaultInput) {
   auto r = run("diagnose", "{\"text\":\"hello\"}\n");
   EXPECT_EQ(r.status, 0);

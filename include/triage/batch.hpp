@@ -9,6 +9,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <gsl/span>
 
 #include "triage/engine.hpp"
 #include "triage/ticket.hpp"
@@ -31,6 +34,32 @@ std::string error_line(std::size_t line_number, const Error& e);
 /// True for lines that hold nothing but white space (they are skipped, not answered).
 bool is_blank(std::string_view line) noexcept;
 
+/// What a batch writes for each line: only some top-level keys of the diagnosis, and in which
+/// format — JSON Lines, or CSV (RFC 4180 quoting) / TSV with a header row for bulk work.
+enum class LineFormat : std::uint8_t { jsonl, csv, tsv };
+struct Selection {
+  std::vector<std::string> keys;  ///< top-level keys in output order; empty: the whole diagnosis
+  LineFormat format = LineFormat::jsonl;
+};
+
+/// The keys a selection may name: the diagnosis's top-level keys (stable, as in its JSON).
+gsl::span<const std::string_view> selectable_keys() noexcept;
+/// Parses "labels,urgency,route" and "jsonl" | "csv" | "tsv". An unknown key or format is
+/// Errc::invalid_argument at "select" or "format", naming it. csv and tsv without keys select
+/// ticket_id,labels,urgency,route.
+Result<Selection> parse_selection(std::string_view keys, std::string_view format = "jsonl");
+/// The header row with its newline (csv and tsv; empty for jsonl). Columns: one per scalar key;
+/// labels as <dimension> and <dimension>.confidence; route as primary, assisting (joined by ';')
+/// and group; sla as first_response_due and resolution_due; then "error".
+std::string selection_header(const Engine& engine, const Selection& selection);
+/// Appends one diagnosis (no newline) as the selection says.
+void write_selected(const Engine& engine, const Diagnosis& d, const Selection& selection,
+                    std::string& out);
+/// Appends the answer to a failed line: its error object, or for csv/tsv every column empty but
+/// "error" ("line N: code: message").
+void write_selected_error(const Engine& engine, const Selection& selection, std::size_t line,
+                          const Error& e, std::string& out);
+
 /// Many lines on many threads, in order: the machinery behind `triage diagnose --jobs`, the C
 /// ABI's threaded batch call and Python's `diagnose_many(threads=)`. A reader parses lines in
 /// chunks and numbers requests in input order; workers diagnose chunks; the writer emits them in
@@ -49,6 +78,9 @@ struct StreamOptions {
   /// (`related`) and is then added. A ticket's answer depends on those before it, so lines are
   /// diagnosed one after another in input order (`threads` does not apply).
   Linker* link = nullptr;
+  /// Only these keys, in this format (the header row is the caller's to write); null: the whole
+  /// diagnosis as JSON Lines.
+  const Selection* select = nullptr;
 };
 
 struct StreamStats {

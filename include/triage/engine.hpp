@@ -53,6 +53,22 @@ struct DiagnoseOptions {
   const Linker* linker = nullptr;
 };
 
+/// What a classification-only caller reads (Engine::classify): labels, urgency and route as
+/// views into the engine's pack, valid while the engine lives and until the next classify into
+/// the same object. Reuse one per thread: once warm, classify allocates nothing.
+struct Classification {
+  struct Label {
+    const std::string* dimension = nullptr;
+    const std::string* value = nullptr;  ///< nullptr when the dimension abstains
+    double confidence = 0;
+  };
+  std::vector<Label> labels;               ///< one per dimension, in the pack's order
+  std::optional<Urgency> urgency;          ///< empty when the pack has no urgency section
+  const std::string* primary = nullptr;    ///< nullptr when the pack has no routing section
+  gsl::span<const std::string> assisting;  ///< assisting departments (may be empty)
+  const std::string* group = nullptr;      ///< handling group (with routing)
+};
+
 struct EngineStats {
   std::size_t rules = 0, terms = 0, patterns = 0, states = 0, regexes = 0, memory_bytes = 0;
 };
@@ -72,6 +88,10 @@ class Engine {
 
   /// Scans and classifies into `ev` (the hot path: no allocation once `ev` is warm).
   void evaluate(const Ticket& ticket, Evaluation& ev) const;
+  /// Evaluates, then decides urgency and route as diagnose() does, into `out`: no request
+  /// number, SLA, questions, explanations or JSON. No allocation once `ev` and `out` are warm
+  /// (RE2 may allocate the first time it meets some text).
+  void classify(const Ticket& ticket, Evaluation& ev, Classification& out) const;
   /// Evaluates and builds the full diagnosis.
   Diagnosis diagnose(const Ticket& ticket, Evaluation& ev, const DiagnoseOptions& opts = {}) const;
   Diagnosis diagnose(const Ticket& ticket, const DiagnoseOptions& opts = {}) const;
@@ -104,6 +124,7 @@ class Engine {
   void extract_entities(const Ticket& ticket, Evaluation& ev) const;
   bool regex_matches(std::uint32_t regex, const Ticket& ticket) const;
   void extract_entity_kinds(const Ticket& ticket, std::uint32_t kinds, const Evaluation& ev) const;
+  bool repeat_contact_occurs(const Ticket& ticket, std::string& scratch) const;
   std::shared_ptr<const detail::CompiledPack> impl_;
 };
 

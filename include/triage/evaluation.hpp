@@ -65,8 +65,9 @@ class Evaluation {
   /// The urgency index (0 = critical) once decided, or -1; assisting departments once routed.
   std::int32_t urgency() const noexcept { return urgency_; }
   std::size_t assisting_count() const noexcept { return assisting_; }
-  /// Whether the text says this is a repeat contact (once the diagnosis has looked).
-  bool repeat_contact() const noexcept { return repeat_contact_; }
+  /// Whether the text says this is a repeat contact: looked for with the pack's expressions on
+  /// first asking (a cache, as entities are), so that tickets no condition asks about pay nothing.
+  bool repeat_contact() const;
   /// How many related open tickets the host's linker found (0 without a linker).
   std::size_t related_count() const noexcept { return related_; }
   /// True when some earlier rule or classifier gave the dimension a positive score.
@@ -123,7 +124,8 @@ class Evaluation {
   std::vector<std::int32_t> decided_;
   std::int32_t urgency_ = -1;
   std::size_t assisting_ = 0;
-  bool repeat_contact_ = false;
+  mutable std::int8_t repeat_contact_ = -1;  // -1: not looked for yet
+  mutable std::string fold_scratch_;         // folded text for the repeat-contact expressions
   std::size_t related_ = 0;
   std::vector<double> confidence_;
   std::vector<std::uint8_t> calibrated_;

@@ -109,6 +109,50 @@ static void typed(const triage_engine *e) {
   CHECK(triage_result_urgency(NULL) == NULL);
 }
 
+/* Classification alone into one reused result, as a C host's hot loop would call it. */
+static void classification(const triage_engine *e) {
+  const char *texts[] = {"I was charged twice for the same order, please refund me", "APP一直闪退"};
+  const char *values[7];
+  double confidences[7];
+  triage_classification *c = NULL;
+  size_t i;
+  CHECK(triage_classification_new(&c) == TRIAGE_OK);
+  CHECK(triage_classification_label_count(c) == 0 && triage_classification_primary(c) == NULL);
+  for (i = 0; i < 2; ++i) {
+    CHECK(triage_classify_text_into(e, texts[i], strlen(texts[i]), c) == TRIAGE_OK);
+    CHECK(triage_classification_values(c, values, confidences, 7) == 7);
+    CHECK(triage_classification_urgency(c) != NULL && triage_classification_group(c) != NULL);
+  }
+  CHECK(strcmp(values[0], "system_failure") == 0 && confidences[0] > 0.3);
+  CHECK(strcmp(triage_classification_primary(c), "engineering") == 0);
+  CHECK(triage_classify_text_into(e, texts[0], strlen(texts[0]), c) == TRIAGE_OK);
+  CHECK(strcmp(triage_classification_primary(c), "finance") == 0);
+  CHECK(triage_classify_json_into(e, "{", 1, c) == TRIAGE_ERR_JSON_SYNTAX);
+  CHECK(triage_classification_label_count(c) == 0);
+  triage_classification_free(c);
+  triage_classification_free(NULL);
+}
+
+/* Batches that write only the selected keys, and CSV with a header row. */
+static void batch_select(const triage_engine *e) {
+  const char *in = "{\"id\":\"a\",\"text\":\"APP一直闪退\"}\n";
+  char *out = NULL;
+  size_t len = 0;
+  CHECK(triage_diagnose_batch(e, in, strlen(in), 1, "urgency,route", NULL, &out, &len) == TRIAGE_OK);
+  CHECK(out != NULL && strncmp(out, "{\"urgency\":\"high\",\"route\":{", 27) == 0);
+  CHECK(!contains(out, "\"labels\"") && strlen(out) == len);
+  triage_string_free(out);
+  CHECK(triage_diagnose_batch(e, in, strlen(in), 1, "ticket_id,urgency", "csv", &out, NULL) ==
+        TRIAGE_OK);
+  CHECK(out != NULL && strcmp(out, "ticket_id,urgency,error\na,high,\n") == 0);
+  triage_string_free(out);
+  out = NULL;
+  CHECK(triage_diagnose_batch(e, in, strlen(in), 1, "labels,nope", NULL, &out, NULL) ==
+        TRIAGE_ERR_INVALID_ARGUMENT);
+  CHECK(out == NULL && contains(triage_last_error_message(), "\"nope\" is not a key"));
+  CHECK(strcmp(triage_last_error_where(), "select") == 0);
+}
+
 static int boost_payment(void *user_data, const char *ticket_json, size_t len, triage_scores *scores) {
   int *calls = (int *)user_data;
   ++*calls;
@@ -335,6 +379,8 @@ int main(void) {
   diagnose(e);
   batch(e);
   typed(e);
+  classification(e);
+  batch_select(e);
   host_classifier();
   routing(e);
   lifecycle(e);

@@ -59,6 +59,8 @@ struct DiagnoseArgs {
   unsigned jobs = 0;      // threads; 0 = one per core
   bool progress = false;  // progress on stderr even when it is not a terminal
   bool link = false;      // one Linker across the stream: later tickets list related earlier ones
+  std::optional<std::string> select;  // comma-separated top-level keys to write
+  std::string format = "jsonl";       // jsonl | csv | tsv
 };
 int diagnose(const DiagnoseArgs& args);
 

@@ -87,6 +87,12 @@ int diagnose(const DiagnoseArgs& args) {
     }
     opts.now = now->utc;
   }
+  const auto selection = parse_selection(args.select.value_or(""), args.format);
+  if (!selection) {
+    std::cerr << "triage: " << errc_name(selection.error().code) << ": --"
+              << selection.error().message << "\n";
+    return kUsage;
+  }
   auto engine = load_engine(args.pack);
   if (!engine) return kUsage;
 
@@ -131,6 +137,11 @@ int diagnose(const DiagnoseArgs& args) {
   so.stop = &g_stop;
   Linker linker;
   if (args.link) so.link = &linker;
+  if (args.select || selection->format != LineFormat::jsonl) {
+    so.select = &*selection;
+    const std::string header = selection_header(*engine, *selection);
+    std::cout.write(header.data(), static_cast<std::streamsize>(header.size()));
+  }
   if (progress) {
     so.progress = [&](std::size_t lines, std::size_t errors) {
       const auto now = std::chrono::steady_clock::now();

@@ -29,6 +29,15 @@ int main(int argc, char** argv) {
                  "\"related\", the earlier open tickets of the same customer (id, phone, e-mail) "
                  "within 7 days or of nearly the same text. Lines are then diagnosed in input "
                  "order on one thread");
+  diag->add_option("--select", d.select,
+                   "Write only these keys of each diagnosis, comma-separated, in this order "
+                   "(e.g. labels,urgency,route,sla; any top-level key of the diagnosis)");
+  diag->add_option("--format", d.format,
+                   "jsonl (default), or csv / tsv with a header row: one column per scalar "
+                   "(labels as <dimension> and <dimension>.confidence, route as primary, "
+                   "assisting and group, sla as its two due instants), JSON text for the rest, "
+                   "and an error column; without --select: ticket_id,labels,urgency,route")
+      ->capture_default_str();
   diag->add_flag(
       "--progress", d.progress,
       "Progress on stderr (lines, errors, tickets/s, ETA) even when it is not a terminal");

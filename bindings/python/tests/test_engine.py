@@ -276,6 +276,91 @@ class TypedResultTest(unittest.TestCase):
             ENGINE.classify({"text": "x", "customer": {"tier": "gold"}})
 
 
+class SelectTest(unittest.TestCase):
+    def test_only_the_selected_keys_in_their_order(self):
+        tickets = [ZH_HANS, "not json", EN]
+        full = ENGINE.diagnose_many(tickets)
+        picked = ENGINE.diagnose_many(tickets, select=["urgency", "labels", "route"])
+        self.assertEqual(list(picked[0]), ["urgency", "labels", "route"])
+        for whole, part in ((full[0], picked[0]), (full[2], picked[2])):
+            self.assertEqual(part, {k: whole[k] for k in ("urgency", "labels", "route")})
+        self.assertEqual(picked[1]["error"]["code"], "json_syntax")  # errors as before
+        raw = ENGINE.diagnose_many(tickets, raw=True, select=["urgency"])
+        self.assertEqual(json.loads(raw[0]), {"urgency": full[0]["urgency"]})
+
+    def test_an_unknown_key_is_named(self):
+        with self.assertRaises(triage.InvalidArgument) as cm:
+            ENGINE.diagnose_many([ZH_HANS], select=["labels", "urgncy"])
+        self.assertIn('"urgncy" is not a key of the diagnosis', cm.exception.message)
+        with self.assertRaises(triage.InvalidArgument):
+            ENGINE.diagnose_many([], select=["nope"])
+        with self.assertRaises(TypeError):
+            ENGINE.diagnose_many([ZH_HANS], select="labels")
+
+
+class ClassifyOnlyTest(unittest.TestCase):
+    """classify_only / classify_text_only: labels, urgency and route into a reused result."""
+
+    @staticmethod
+    def from_diagnosis(d):
+        return triage.Classification(
+            {k: (v["value"], v["confidence"]) for k, v in d["labels"].items()}, d["urgency"],
+            d["route"]["primary"], tuple(d["route"]["assisting"]), d["route"]["group"])
+
+    def test_the_same_values_as_the_full_diagnosis(self):
+        for ticket in (ZH_HANS, ZH_HANT, EN):
+            with self.subTest(ticket=ticket["id"]):
+                self.assertEqual(ENGINE.classify_only(ticket),
+                                 self.from_diagnosis(ENGINE.diagnose(ticket)))
+        for text in ("APP一直闪退，订单付款失败", "第三次联系你们了，退款还没到，太生气了",
+                     "I was charged twice for the same order, please refund me", "hello"):
+            with self.subTest(text=text):
+                c = ENGINE.classify_text_only(text)
+                self.assertEqual(c, self.from_diagnosis(ENGINE.diagnose({"text": text})))
+
+    def test_results_are_copies_that_later_calls_leave_alone(self):
+        first = ENGINE.classify_text_only("APP一直闪退")
+        second = ENGINE.classify_text_only("I was charged twice, please refund me")
+        self.assertEqual(first.label("problem_type"), "system_failure")
+        self.assertEqual(second.primary, "finance")
+        self.assertNotEqual(first, second)
+        self.assertIsInstance(first.assisting, tuple)
+        self.assertIn("urgency=", repr(first))
+
+    def test_errors_name_the_place_and_do_not_spoil_the_next_call(self):
+        with self.assertRaises(triage.TicketError) as cm:
+            ENGINE.classify_only({"text": "x", "customer": {"tier": "gold"}})
+        self.assertIn("/customer/tier", cm.exception.message)
+        with self.assertRaises(triage.InvalidArgument):
+            ENGINE.classify_text_only(b"\xc3")
+        self.assertEqual(ENGINE.classify_text_only("APP一直闪退").label("problem_type"),
+                         "system_failure")
+
+    def test_another_engine_and_many_threads(self):
+        with triage.Engine.from_file(MINI_PACK) as mini:  # no urgency or routing sections
+            c = mini.classify_text_only("payment order")
+            d = mini.diagnose({"text": "payment order"})
+            self.assertEqual(c.labels, {k: (v["value"], v["confidence"])
+                                        for k, v in d["labels"].items()})
+            self.assertEqual((c.urgency, c.primary, c.assisting, c.group), (None, None, (), None))
+        texts = ["APP一直闪退", "I was charged twice, please refund me", "快递三天没更新"]
+        expected = [ENGINE.classify_text_only(t) for t in texts]
+        failures = []
+
+        def work(seed):
+            for i in range(200):
+                k = (i + seed) % 3
+                if ENGINE.classify_text_only(texts[k]) != expected[k]:
+                    failures.append((seed, i))
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(failures, [])
+
+
 class SlaWorkflowTest(unittest.TestCase):
     TICKET = {"text": "APP一直闪退", "created_at": CREATED}
 

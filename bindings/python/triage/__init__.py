@@ -14,10 +14,12 @@ threads; the library releases the GIL while it works.
 
 import ctypes
 import datetime as _dt
+import gc
 import json
 import operator
 import os
 import re
+import threading
 from collections.abc import Mapping
 from ctypes import byref, c_char_p, c_double, c_size_t, c_void_p
 
@@ -68,6 +70,7 @@ __all__ = [
     "error_class",
     "Engine",
     "Result",
+    "Classification",
     "Roster",
     "EngineHolder",
     "Linker",
@@ -271,6 +274,70 @@ class Result(_Handle):
                 f"primary={self.primary!r} group={self.group!r} request_id={self.request_id!r}>")
 
 
+class Classification:
+    """What :meth:`Engine.classify_only` and :meth:`Engine.classify_text_only` give: labels,
+    urgency and route, copied out of the library (plain values, no handle to close).
+
+    ``labels``: {dimension: (value or None when undecided, confidence)} in the pack's order;
+    ``urgency``, ``primary``, ``group`` (None when the pack has no such section) and
+    ``assisting`` (a tuple of departments).
+    """
+
+    __slots__ = ("labels", "urgency", "primary", "assisting", "group")
+
+    def __init__(self, labels, urgency, primary, assisting, group):
+        self.labels = labels
+        self.urgency = urgency
+        self.primary = primary
+        self.assisting = assisting
+        self.group = group
+
+    def label(self, dimension):
+        """The decided value of a dimension (None when undecided)."""
+        return self.labels[dimension][0]
+
+    def __eq__(self, other):
+        if not isinstance(other, Classification):
+            return NotImplemented
+        return all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
+
+    def __repr__(self):
+        return (f"<triage.Classification labels={self.labels!r} urgency={self.urgency!r} "
+                f"primary={self.primary!r} assisting={self.assisting!r} group={self.group!r}>")
+
+
+class _Scratch(_Handle):
+    """One triage_classification and the arrays its values are read into, reused by every
+    classify_only call on one thread (so that a warm call allocates nothing in the library)."""
+
+    _free_name = "triage_classification_free"
+
+    def __init__(self):
+        out = _ffi.classification_p()
+        lib.triage_classification_new(byref(out))
+        self._ptr = out
+        self.busy = False
+        self.resize(16, 8)
+
+    def resize(self, labels, assisting=8):
+        self.values = (c_char_p * labels)()
+        self.confidences = (c_double * labels)()
+        self.assisting = (c_char_p * assisting)()
+        self.urgency, self.primary, self.group = c_char_p(), c_char_p(), c_char_p()
+        self.route_refs = (byref(self.urgency), byref(self.primary), byref(self.group))
+
+
+_scratch = threading.local()
+_classification_values = lib.triage_classification_values
+_classification_route = lib.triage_classification_route
+
+
+def _thread_scratch():
+    """This thread's result object, made on its first classify_only."""
+    s = _scratch.value = _Scratch()
+    return s
+
+
 class Engine(_Handle):
     """A compiled rule pack. Immutable: any number of threads may diagnose on one engine.
 
@@ -378,7 +445,7 @@ class Engine(_Handle):
         return json.loads(
             _string_result(lib.triage_diagnose_json_routed, self._p, roster._p, data, len(data)))
 
-    def diagnose_many(self, tickets, threads=1, raw=False):
+    def diagnose_many(self, tickets, threads=1, raw=False, select=None):
         """Many tickets (dicts or JSON texts) in one triage_diagnose_jsonl call.
 
         Returns one dict per ticket, in input order. A ticket that fails becomes the library's
@@ -388,8 +455,14 @@ class Engine(_Handle):
         order. ``threads`` threads share the engine inside the library (0: one per core); the
         GIL is released for the whole call, and the result is the same for every count.
         With ``raw=True`` the results are the JSON texts themselves (no parsing in Python: the
-        fast path when they are written out again).
+        fast path when they are written out again). ``select`` (a list of the diagnosis's
+        top-level keys, e.g. ``["labels", "urgency", "route"]``) keeps only those keys, in that
+        order (triage_diagnose_batch); an unknown key raises InvalidArgument naming it.
         """
+        if select is not None:
+            if isinstance(select, (str, bytes)) or not all(isinstance(k, str) for k in select):
+                raise TypeError("select: expected a list of key names (str)")
+            select = _cstr(",".join(select), "select")
         lines = []
         blank = {}
         for position, ticket in enumerate(tickets):
@@ -399,11 +472,16 @@ class Engine(_Handle):
             if not data.strip(b" \t"):
                 blank[position] = data  # the library skips blank lines; reported below
             lines.append(data)
-        if not lines:
+        if not lines and select is None:
             return []
-        batch = b"\n".join(lines) + b"\n"
-        produced = _string_result(lib.triage_diagnose_jsonl_threads, self._p, batch, len(batch),
-                                  int(threads)).split(b"\n")  # only \n ends a line of JSONL
+        batch = b"\n".join(lines) + b"\n" if lines else b""
+        if select is None:
+            out = _string_result(lib.triage_diagnose_jsonl_threads, self._p, batch, len(batch),
+                                 int(threads))
+        else:
+            out = _string_result(lib.triage_diagnose_batch, self._p, batch, len(batch),
+                                 int(threads), select, None)
+        produced = out.split(b"\n")  # only \n ends a line of JSONL
         if produced and not produced[-1]:
             produced.pop()
         if len(produced) != len(lines) - len(blank):
@@ -411,13 +489,22 @@ class Engine(_Handle):
                                 f"triage_diagnose_jsonl returned {len(produced)} lines for "
                                 f"{len(lines) - len(blank)} tickets")
         results, it = [], iter(produced)
-        for position in range(len(lines)):
-            if position in blank:
-                error = self._blank_error(position + 1, blank[position])
-                results.append(json.dumps(error, ensure_ascii=False) if raw else error)
-            else:
-                line = next(it)
-                results.append(line.decode("utf-8") if raw else json.loads(line))
+        # Thousands of parsed diagnoses are millions of live containers: the cyclic collector
+        # would walk all of them again and again while they are built (measured: most of the
+        # time of a batch of dicts). Nothing here makes cycles, so it waits until the end.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for position in range(len(lines)):
+                if position in blank:
+                    error = self._blank_error(position + 1, blank[position])
+                    results.append(json.dumps(error, ensure_ascii=False) if raw else error)
+                else:
+                    line = next(it)
+                    results.append(line.decode("utf-8") if raw else json.loads(line))
+        finally:
+            if collecting:
+                gc.enable()
         return results
 
     def _blank_error(self, line, data):
@@ -446,6 +533,63 @@ class Engine(_Handle):
         out = _ffi.result_p()
         lib.triage_classify_text(self._p, data, len(data), byref(out))
         return Result(out)
+
+    def classify_only(self, ticket):
+        """A ticket (dict or JSON text) → its :class:`Classification`: labels, urgency and route
+        only (triage_classify_json_into), the same values :meth:`diagnose` reports."""
+        data = _json_bytes(ticket)
+        return self._classification(lib.triage_classify_json_into, data)
+
+    def classify_text_only(self, text):
+        """A ticket that is only text → its :class:`Classification` (triage_classify_text_into):
+        the fast path, into one result object per thread that the library reuses."""
+        data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+        return self._classification(lib.triage_classify_text_into, data)
+
+    _dimension_ids = None  # the pack's dimensions, read once per engine
+    _strings = None  # the pack's ids as the library gives them (bytes) → str, decoded once
+
+    def _classification(self, call, data):
+        # The hot path of classify_only: three library calls and no decoding once the pack's
+        # ids are known (each distinct one is decoded once per engine).
+        s = getattr(_scratch, "value", None) or _thread_scratch()
+        if s.busy:
+            s = _Scratch()  # a host classifier classifying again, further up this thread's stack
+        s.busy = True
+        try:
+            ptr = s._ptr
+            call(self._p, data, len(data), ptr)
+            values, confidences = s.values, s.confidences
+            n = _classification_values(ptr, values, confidences, len(values))
+            if n > len(values):
+                s.resize(n)
+                values, confidences = s.values, s.confidences
+                _classification_values(ptr, values, confidences, n)
+            assisting = s.assisting
+            m = _classification_route(ptr, *s.route_refs, assisting, len(assisting))
+            if m > len(assisting):
+                s.resize(len(values), m)
+                assisting = s.assisting
+                _classification_route(ptr, *s.route_refs, assisting, m)
+            raw = values[:n] + [s.urgency.value, s.primary.value, s.group.value] + assisting[:m]
+        finally:
+            s.busy = False
+        names, strings = self._dimension_ids, self._strings
+        if names is None or len(names) != n:
+            strings = self._strings = {None: None}
+            names = self._dimension_ids = tuple(self._dimension_id(ptr, i) for i in range(n))
+        for r in raw:
+            if r not in strings:
+                strings[r] = r.decode("utf-8")
+        text = [strings[r] for r in raw]
+        return Classification(dict(zip(names, zip(text[:n], confidences[:n]))), text[n],
+                              text[n + 1], tuple(text[n + 3:]), text[n + 2])
+
+    @staticmethod
+    def _dimension_id(ptr, index):
+        dimension = c_char_p()
+        lib.triage_classification_label(ptr, index, byref(dimension), None, None)
+        return dimension.value.decode("utf-8")
 
     def sla_status(self, ticket, events, now=None):
         """The state of every SLA target of ``ticket`` given its ``events`` ([{"at", "type"}, …],

@@ -91,6 +91,10 @@ class triage_linker(Structure):
     """Opaque."""
 
 
+class triage_classification(Structure):
+    """Opaque."""
+
+
 engine_p = POINTER(triage_engine)
 builder_p = POINTER(triage_engine_builder)
 scores_p = POINTER(triage_scores)
@@ -98,6 +102,7 @@ result_p = POINTER(triage_result)
 roster_p = POINTER(triage_roster)
 holder_p = POINTER(triage_holder)
 linker_p = POINTER(triage_linker)
+classification_p = POINTER(triage_classification)
 
 # int (*triage_classifier_fn)(void *user_data, const char *ticket_json, size_t len,
 #                             triage_scores *scores);
@@ -172,6 +177,9 @@ FUNCTIONS = [
      check_status),
     ("triage_diagnose_jsonl_threads",
      [engine_p, c_char_p, c_size_t, c_uint, _string_out, _len_out], c_int, check_status),
+    ("triage_diagnose_batch",
+     [engine_p, c_char_p, c_size_t, c_uint, c_char_p, c_char_p, _string_out, _len_out], c_int,
+     check_status),
     # typed results
     ("triage_classify_json", [engine_p, c_char_p, c_size_t, POINTER(result_p)], c_int, check_status),
     ("triage_classify_text", [engine_p, c_char_p, c_size_t, POINTER(result_p)], c_int, check_status),
@@ -185,6 +193,28 @@ FUNCTIONS = [
     ("triage_result_group", [result_p], c_char_p, _decode),
     ("triage_result_request_id", [result_p], c_char_p, _decode),
     ("triage_result_json", [result_p, _string_out, _len_out], c_int, check_status),
+    # classification into caller-owned storage (0.2). Strings come back as bytes, without
+    # _decode: the binding decodes each distinct one once (they are the pack's ids).
+    ("triage_classification_new", [POINTER(classification_p)], c_int, check_status),
+    ("triage_classification_free", [classification_p], None, None),
+    ("triage_classify_text_into", [engine_p, c_char_p, c_size_t, classification_p], c_int,
+     check_status),
+    ("triage_classify_json_into", [engine_p, c_char_p, c_size_t, classification_p], c_int,
+     check_status),
+    ("triage_classification_label_count", [classification_p], c_size_t, None),
+    ("triage_classification_label",
+     [classification_p, c_size_t, POINTER(c_char_p), POINTER(c_char_p), POINTER(c_double)], c_int,
+     check_status),
+    ("triage_classification_values",
+     [classification_p, POINTER(c_char_p), POINTER(c_double), c_size_t], c_size_t, None),
+    ("triage_classification_urgency", [classification_p], c_char_p, None),
+    ("triage_classification_primary", [classification_p], c_char_p, None),
+    ("triage_classification_group", [classification_p], c_char_p, None),
+    ("triage_classification_assisting_count", [classification_p], c_size_t, None),
+    ("triage_classification_assisting", [classification_p, c_size_t], c_char_p, None),
+    ("triage_classification_route",
+     [classification_p, POINTER(c_char_p), POINTER(c_char_p), POINTER(c_char_p),
+      POINTER(c_char_p), c_size_t], c_size_t, None),
     # agents and routers
     ("triage_roster_new", [POINTER(roster_p)], c_int, check_status),
     ("triage_roster_free", [roster_p], None, None),
