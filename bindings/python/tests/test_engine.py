@@ -15,6 +15,15 @@ from _support import (  # noqa: E402
     BAD_PACK, CREATED, EN, MINI_PACK, PYPROJECT, ZH_HANS, ZH_HANT, read)
 
 
+def run_in_threads(work, count):
+    """Runs work(0) … work(count - 1) on threads of their own and waits for all of them."""
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def setUpModule():
     global ENGINE
     ENGINE = triage.Engine()
@@ -353,11 +362,7 @@ class ClassifyOnlyTest(unittest.TestCase):
                 if ENGINE.classify_text_only(texts[k]) != expected[k]:
                     failures.append((seed, i))
 
-        threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        run_in_threads(work, 4)
         self.assertEqual(failures, [])
 
 
@@ -444,11 +449,7 @@ class RepeatAndThreadsTest(unittest.TestCase):
             except Exception as exc:  # pragma: no cover - reported below
                 failures.append((seed, repr(exc)))
 
-        threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        run_in_threads(work, 4)
         self.assertEqual(failures, [])
 
 
