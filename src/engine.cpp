@@ -746,6 +746,14 @@ void Engine::evaluate(const Ticket& ticket, Evaluation& ev) const {
 }
 
 namespace {
+// What a dimension that decided nothing reports: its fallback, but only when nothing scored at
+// all (a close call or weak evidence stays unanswered). Null: no value.
+const std::string* silent_fallback(const Dimension& dim, gsl::span<const double> scores) {
+  if (!dim.fallback || std::any_of(scores.begin(), scores.end(), [](double s) { return s > 0; }))
+    return nullptr;
+  return &*dim.fallback;
+}
+
 // The dimension's calibration map at `raw` (see Dimension::calibration).
 double calibrate(const std::vector<CalibrationKnot>& knots, double raw) noexcept {
   if (knots.empty()) return raw;
@@ -816,12 +824,9 @@ void Engine::classify(const Ticket& ticket, Evaluation& ev, Classification& out)
     // The same value diagnose() reports: the decision, else the fallback when nothing scored.
     if (const std::int32_t best = ev.decided(di); best >= 0) {
       l.value = &dim.values[static_cast<std::size_t>(best)].id;
-    } else if (dim.fallback) {
-      const auto scores = ev.scores(di);
-      if (std::none_of(scores.begin(), scores.end(), [](double s) { return s > 0; })) {
-        l.value = &*dim.fallback;
-        l.confidence = 0;
-      }
+    } else if (const std::string* fallback = silent_fallback(dim, ev.scores(di))) {
+      l.value = fallback;
+      l.confidence = 0;
     }
     out.labels.push_back(l);
   }
@@ -913,8 +918,8 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
                      [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
     if (best >= 0) {
       l.value = dim.values[static_cast<std::size_t>(best)].id;
-    } else if (l.candidates.empty() && dim.fallback) {
-      l.value = dim.fallback;
+    } else if (const std::string* fallback = silent_fallback(dim, scores)) {
+      l.value = *fallback;
       l.confidence = 0;
     }
     for (const auto& c : ev.contributions()) {

@@ -54,19 +54,18 @@ void add_variant(std::string v, const std::string& folded_keyword, std::vector<s
 
 std::vector<std::vector<std::string>> regional_variants(gsl::span<const std::string> keywords) {
   std::vector<std::vector<std::string>> out(keywords.size());
-  // Only keywords with Han characters have regional phrasings; a line break inside one would
-  // break the joined text's lines apart, so such a keyword (none is expected) goes alone.
-  std::vector<std::size_t> batch, alone;
+  // Only keywords with Han characters have regional phrasings.
+  std::vector<std::size_t> batch;
   for (std::size_t i = 0; i < keywords.size(); ++i) {
-    if (!has_han(keywords[i])) continue;
-    (keywords[i].find('\n') == std::string::npos ? batch : alone).push_back(i);
+    if (has_han(keywords[i])) batch.push_back(i);
   }
-  if (batch.empty() && alone.empty()) return out;
+  if (batch.empty()) return out;
   std::string joined;
-  for (std::size_t i : batch) (joined += keywords[i]) += '\n';
   std::vector<std::string> folded(keywords.size());
-  for (std::size_t i : batch) folded[i] = fold(keywords[i]);
-  for (std::size_t i : alone) folded[i] = fold(keywords[i]);
+  for (std::size_t i : batch) {
+    (joined += keywords[i]) += '\n';
+    folded[i] = fold(keywords[i]);
+  }
 
   auto& conv = converters();
   std::lock_guard lock(conv.mutex);
@@ -75,7 +74,7 @@ std::vector<std::vector<std::string>> regional_variants(gsl::span<const std::str
     // keyword exactly as converting it alone would.
     std::string converted;
     try {
-      converted = batch.empty() ? std::string() : c->Convert(joined);
+      converted = c->Convert(joined);
     } catch (...) {
       continue;
     }
@@ -85,7 +84,8 @@ std::vector<std::vector<std::string>> regional_variants(gsl::span<const std::str
     for (std::size_t nl; (nl = converted.find('\n', at)) != std::string::npos; at = nl + 1) {
       lines.emplace_back(converted.data() + at, nl - at);
     }
-    // A converter that changed the line count breaks the pairing: take each keyword alone.
+    // A converter that changed the line count (or a keyword holding a line break) breaks the
+    // pairing: take each keyword alone.
     const bool paired = lines.size() == batch.size() && at == converted.size();
     for (std::size_t k = 0; k < batch.size(); ++k) {
       const std::size_t i = batch[k];
@@ -100,12 +100,6 @@ std::vector<std::vector<std::string>> regional_variants(gsl::span<const std::str
         }
       }
       add_variant(std::move(v), folded[i], out[i]);
-    }
-    for (std::size_t i : alone) {
-      try {
-        add_variant(c->Convert(keywords[i]), folded[i], out[i]);
-      } catch (...) {
-      }
     }
   }
   return out;
