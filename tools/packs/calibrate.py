@@ -192,7 +192,6 @@ def main():
         # on the fifth.
         held_out = sum(ece([p for p in pts if p[2] == k], isotonic([p for p in pts if p[2] != k]))
                        * sum(1 for p in pts if p[2] == k) for k in range(a.folds)) / len(pts)
-        d["calibration"] = knots
         d["min_confidence"] = round(interpolate(knots, raw_min[d["id"]]), 4)
         print(f"{d['id']}: {len(pts)} tickets, {len(knots)} knots, ECE {ece(pts, None):.3f} -> "
               f"{held_out:.3f} (cross-validated), min_confidence {raw_min[d['id']]} raw -> "
@@ -203,9 +202,8 @@ def main():
         for key, value in items:
             if key != "calibration":
                 d[key] = value
-            if key == "min_confidence":
+            if key == "min_confidence":  # always present: set above
                 d["calibration"] = knots
-        d.setdefault("calibration", knots)
     if not a.dry_run:
         PACK.write_text(dump(pack) + "\n", encoding="utf-8")
         print(f"wrote {PACK.relative_to(ROOT)}")
