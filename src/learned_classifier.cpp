@@ -518,8 +518,21 @@ class Learned final : public Classifier {
  public:
   Learned(LearnedModel m, CombinePolicy p, double w, double min_probability)
       : model_(std::move(m)), policy_(p), weight_(w), min_probability_(min_probability) {
+    // Dimensions trained on the same tickets share their rows: one of them vectorizes a ticket
+    // for all, so its row table is read once per ticket instead of once per dimension.
     for (const auto& [name, d] : LearnedAccess::dims(model_)) {
-      if (d.algorithm == Algorithm::linear) any_linear_ = true;
+      const LinearModel* by = nullptr;
+      if (d.algorithm == Algorithm::linear) {
+        any_linear_ = true;
+        by = &d.linear;
+        for (const LinearModel* earlier : vectorizer_) {
+          if (earlier && earlier->same_rows(d.linear)) {
+            by = earlier;
+            break;
+          }
+        }
+      }
+      vectorizer_.push_back(by);
     }
   }
   std::string_view name() const noexcept override { return "learned"; }
@@ -532,11 +545,24 @@ class Learned final : public Classifier {
       // Nothing to read (an empty text): the model has only its priors, and says nothing.
       if (features.empty()) return;
     }
+    const LinearModel* vectorized_by = nullptr;
+    LinearModel::Cells cells;
+    std::size_t i = 0;
     for (const auto& [dim, d] : LearnedAccess::dims(model_)) {
+      const LinearModel* by = vectorizer_[i++];
       if (d.values.empty()) continue;
       // rules_first: the model speaks only where the rules said nothing at all.
       if (policy_ == CombinePolicy::rules_first && ev.has_score(dim)) continue;
-      LearnedAccess::probs(model_, d, ticket, features, probs);
+      if (by) {
+        if (by != vectorized_by) {
+          cells = by->vectorize(features);
+          vectorized_by = by;
+        }
+        probs.resize(d.values.size());
+        d.linear.predict(cells, probs);
+      } else {
+        LearnedAccess::probs(model_, d, ticket, features, probs);
+      }
       if (*std::max_element(probs.begin(), probs.end()) < min_probability_) continue;
       if (d.pack_dimension >= 0) {
         // Aligned to the engine's pack: every value by index, the whole distribution.
@@ -570,6 +596,8 @@ class Learned final : public Classifier {
   double weight_;
   double min_probability_;
   bool any_linear_ = false;
+  // Per dimension in the model's order: the model whose cells it reads, or null (naive Bayes).
+  std::vector<const LinearModel*> vectorizer_;
 };
 }  // namespace
 

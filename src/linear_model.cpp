@@ -101,8 +101,7 @@ constexpr std::size_t kLanes = 8;
 // later one is asked for while this one is added; the blocks of kLanes have a fixed count, so
 // each becomes vector instructions, AVX2 where the processor has it.
 TRIAGE_VECTOR_CLONES void add_rows(const float* __restrict weights, std::size_t stride,
-                                   const std::vector<std::pair<std::uint32_t, double>>& cells,
-                                   float* __restrict acc) {
+                                   LinearModel::Cells cells, float* __restrict acc) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i + 4 < cells.size())
       __builtin_prefetch(weights + std::size_t{cells[i + 4].first} * stride);
@@ -343,23 +342,50 @@ std::vector<float> LinearModel::dense_weights() const {
   return dense;
 }
 
-void LinearModel::scores(gsl::span<const std::uint32_t> features, gsl::span<double> out) const {
+LinearModel::Cells LinearModel::vectorize(gsl::span<const std::uint32_t> features) const {
+  // The row table is too large for the nearest caches and each lookup waits for memory: the
+  // slots of features a few places ahead are asked for while this one is looked up, and the idf
+  // of each row found, so the waits overlap. Rows keep the features' order (same cells).
+  constexpr std::size_t kAhead = 8;
+  thread_local std::vector<std::uint32_t> rows;
   thread_local Vectorizer vz;
-  thread_local std::vector<float> acc;
+  rows.clear();
+  const std::size_t mask = table_.size() - 1;
+  for (std::size_t i = 0; i < features.size(); ++i) {
+    if (i + kAhead < features.size())
+      __builtin_prefetch(table_.data() + slot_of(features[i + kAhead], mask));
+    const std::int64_t r = row(features[i]);
+    if (r < 0) continue;
+    __builtin_prefetch(idf_.data() + r);
+    rows.push_back(static_cast<std::uint32_t>(r));
+  }
   vz.run(
-      features, [this](std::uint32_t f) { return row(f); }, idf_);
+      rows, [](std::uint32_t r) { return std::int64_t{r}; }, idf_);
+  return vz.cells;
+}
+
+void LinearModel::scores(Cells cells, gsl::span<double> out) const {
+  thread_local std::vector<float> acc;
   acc.assign(stride_, 0.0f);
-  add_rows(weights_.data(), stride_, vz.cells, acc.data());
+  add_rows(weights_.data(), stride_, cells, acc.data());
   for (std::size_t c = 0; c < classes_; ++c) out[c] = bias_[c] + acc[c];
 }
 
-void LinearModel::predict(gsl::span<const std::uint32_t> features, gsl::span<double> probs) const {
-  scores(features, probs);
+void LinearModel::scores(gsl::span<const std::uint32_t> features, gsl::span<double> out) const {
+  scores(vectorize(features), out);
+}
+
+void LinearModel::predict(Cells cells, gsl::span<double> probs) const {
+  scores(cells, probs);
   double mx = -std::numeric_limits<double>::infinity();
   for (double& p : probs) mx = std::max(mx, p /= temperature_);
   double z = 0;
   for (double& p : probs) z += (p = std::exp(p - mx));
   for (double& p : probs) p /= z;
+}
+
+void LinearModel::predict(gsl::span<const std::uint32_t> features, gsl::span<double> probs) const {
+  predict(vectorize(features), probs);
 }
 
 void LinearModel::reorder(gsl::span<const std::int32_t> order) {

@@ -308,3 +308,41 @@ TEST(LinearModel, AModelBelowItsMinimumProbabilitySaysNothing) {
   EXPECT_TRUE(decided_with(0.0));
   EXPECT_FALSE(decided_with(0.999));
 }
+
+TEST(LinearModel, DimensionsTrainedOnTheSameTicketsReadOneVectorizationAndSayWhatEachSaysAlone) {
+  // Two dimensions labelled on the same tickets keep the same rows: the engine vectorizes a
+  // ticket once for both, and each dimension's probabilities are those it gives on its own.
+  auto tickets = corpus();
+  for (auto& t : tickets) {
+    t.expected["request_kind"] =
+        t.expected["problem_type"] == "system_failure" ? "fault" : "complaint";
+  }
+  const auto model =
+      LearnedModel::train(tickets, {"problem_type", "request_kind"}, linear_options());
+  auto pack = parse_pack(R"({"schema":1,"name":"m","version":"1","dimensions":[
+    {"id":"problem_type","values":["system_failure","service_process"]},
+    {"id":"request_kind","values":["fault","complaint"]}]})");
+  ASSERT_TRUE(pack);
+  EngineOptions opts;
+  opts.classifiers.push_back(make_learned_classifier(model, CombinePolicy::blend));
+  const auto engine = Engine::compile(*pack, opts);
+  ASSERT_TRUE(engine);
+  Evaluation ev;
+  for (const char* text : {"APP一直闪退", "the refund has not arrived", "還是閃退"}) {
+    Ticket t;
+    t.text = text;
+    engine->evaluate(t, ev);
+    for (std::size_t d = 0; d < 2; ++d) {
+      const auto& dim = pack->dimensions[d];
+      const auto alone = model.predict(dim.id, t);
+      const auto scores = ev.scores(d);
+      double total = 0;
+      for (double s : scores) total += s;
+      for (const auto& [value, p] : alone) {
+        std::size_t v = 0;
+        while (dim.values[v].id != value) ++v;
+        EXPECT_DOUBLE_EQ(scores[v] / total, p) << text << " " << dim.id << "=" << value;
+      }
+    }
+  }
+}

@@ -1,12 +1,13 @@
 // A discriminative linear model for one dimension: Crammer and Singer's L2-regularised multi-class
-// SVM (LIBLINEAR) over hashed features weighted by log term frequency and inverse document frequency, each
-// ticket's vector of unit length. Its probabilities are a softmax of the class scores divided by
-// a temperature fitted on held-out folds, so that a confidence of 0.9 is right about nine times
-// in ten.
+// SVM (LIBLINEAR) over hashed features weighted by log term frequency and inverse document
+// frequency, each ticket's vector of unit length. Its probabilities are a softmax of the class
+// scores divided by a temperature fitted on held-out folds, so that a confidence of 0.9 is right
+// about nine times in ten.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -36,6 +37,22 @@ class LinearModel {
   /// nothing once the calling thread has seen a ticket this long.
   void predict(gsl::span<const std::uint32_t> features, gsl::span<double> probs) const;
 
+  /// A ticket's features as unit-length (row, value) cells, rows in the order first seen.
+  using Cells = gsl::span<const std::pair<std::uint32_t, double>>;
+
+  /// The cells of `features` over this model's rows. The view lives in per-thread storage: it
+  /// stays valid until the calling thread vectorizes again.
+  Cells vectorize(gsl::span<const std::uint32_t> features) const;
+
+  /// `predict` from cells that `vectorize` gave, by this model or one with the same rows.
+  void predict(Cells cells, gsl::span<double> probs) const;
+
+  /// Whether `other` has the same rows (hashed ids and idf): then its cells serve this model too,
+  /// and the dimensions of one model file vectorize a ticket once.
+  bool same_rows(const LinearModel& other) const noexcept {
+    return ids_ == other.ids_ && idf_ == other.idf_;
+  }
+
   /// Renumbers the classes: new class k is old class `order[k]`, or one never seen when -1.
   void reorder(gsl::span<const std::int32_t> order);
 
@@ -57,6 +74,7 @@ class LinearModel {
   std::int64_t row(std::uint32_t id) const noexcept;
   /// Class scores (before the temperature) into `scores`.
   void scores(gsl::span<const std::uint32_t> features, gsl::span<double> out) const;
+  void scores(Cells cells, gsl::span<double> out) const;
 
   std::size_t classes_ = 0;
   std::vector<std::uint32_t> ids_;  // hashed ids that have weights, ascending
