@@ -89,9 +89,6 @@ TEST(RepeatContact, AFirstContactAndAProductThatFailsRepeatedlyAreNotRepeatConta
 // contacts"): each positive beside a near miss that shares its words but is no earlier contact.
 TEST(RepeatContact, EarlierContactPhrasingsAreFoundAndTheirNearMissesAreNot) {
   const std::pair<const char*, const char*> cases[] = {
-      // a line that could not be reached, again and again / the customer's own phone failing
-      {"客服电话一直打不通", "手机信号差，打不出电话"},
-      {"客服電話一直打不通", "手機訊號差，打不出電話"},
       // a private message already sent / an invitation to send one
       {"昨天已经私信你们了", "可以私信我吗"},
       {"You can check our private message records.", "Can I message you privately?"},
@@ -100,6 +97,7 @@ TEST(RepeatContact, EarlierContactPhrasingsAreFoundAndTheirNearMissesAreNot) {
       {"屏幕坏了，也反映给了客服", "反馈给我的结果很满意"},
       // taken in for repair or exchange / about to be
       {"拿去售后检测，说是人为损坏", "屏幕坏了，准备拿去修"},
+      {"拿去售後檢測，說是人為損壞", "螢幕壞了，準備拿去修"},
       // the customer phoned to cancel / the courier phoned the customer
       {"打电话取消订单了，钱还没退", "快递员打电话给我，让我下楼拿"},
       // many calls a day, repeated attempts to return / a first request
