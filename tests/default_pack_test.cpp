@@ -120,3 +120,62 @@ TEST(DefaultPack, MeetsAccuracyFloorsOnTheLabelledFile) {
     EXPECT_GE(acc, floor) << dim << ": " << right << "/" << scored;
   }
 }
+
+namespace {
+// The mini pack with the default pack's emotion dimension and its em.* rules alone (no model, no
+// calibration, no per-value threshold): which rule fires, as the pack's rules see the text.
+const Engine& emotion_rules() {
+  static const Engine e = [] {
+    auto pack = test::mini_pack_with_default_sla();
+    const auto shipped = boost::json::parse(default_pack_json()).as_object();
+    for (const auto& d : shipped.at("dimensions").as_array()) {
+      if (d.at("id") != "emotion") continue;
+      auto dim = d.as_object();
+      dim.erase("calibration");
+      boost::json::array values;
+      for (const auto& v : dim.at("values").as_array()) values.push_back(v.at("id"));
+      dim["values"] = values;
+      pack["dimensions"].as_array().push_back(dim);
+    }
+    for (const auto& r : shipped.at("rules").as_array()) {
+      if (r.at("id").as_string().starts_with("em.")) pack["rules"].as_array().push_back(r);
+    }
+    return *Engine::from_json(boost::json::serialize(pack));
+  }();
+  return e;
+}
+
+bool fired(const std::string& text, const std::string& rule) {
+  Ticket t;
+  t.text = text;
+  const auto d = emotion_rules().diagnose(t);
+  const auto* label = d.label("emotion");
+  if (!label) return false;
+  for (const auto& e : label->evidence) {
+    if (e.source == rule) return true;
+  }
+  return false;
+}
+}  // namespace
+
+// Emotion rule families added from the real-text training split (their descriptions give the
+// counts): each fires on a typical text and stays quiet on a near miss sharing its words.
+TEST(DefaultPack, EmotionRuleFamiliesFireOnTheirPhrasingAndNotOnNearMisses) {
+  struct Family {
+    const char* rule;
+    const char* positive;
+    const char* near_miss;
+  };
+  const Family families[] = {
+      {"em.angry.shouting_hard", "等了两个小时还没送到！！！", "等了两个小时还没送到！"},
+      {"em.angry.many_questions", "钱去哪了？谁扣的？为什么不通知？", "请问怎么退款？"},
+      {"em.angry.contempt", "晚了两个小时你敢信", "我相信你们会处理好"},
+      {"em.anxious.plea", "Help! My card is missing", "Can you help me change my PIN?"},
+      {"em.anxious.card_compromised", "I think someone has been using my card",
+       "Someone told me my card works abroad. Is that true?"},
+  };
+  for (const auto& f : families) {
+    EXPECT_TRUE(fired(f.positive, f.rule)) << f.rule << ": " << f.positive;
+    EXPECT_FALSE(fired(f.near_miss, f.rule)) << f.rule << ": " << f.near_miss;
+  }
+}

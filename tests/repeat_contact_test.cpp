@@ -85,6 +85,38 @@ TEST(RepeatContact, AFirstContactAndAProductThatFailsRepeatedlyAreNotRepeatConta
   }
 }
 
+// Phrasing families of earlier contact seen in the corpus's training split (README "Repeat
+// contacts"): each positive beside a near miss that shares its words but is no earlier contact.
+TEST(RepeatContact, EarlierContactPhrasingsAreFoundAndTheirNearMissesAreNot) {
+  const std::pair<const char*, const char*> cases[] = {
+      // a private message already sent / an invitation to send one
+      {"昨天已经私信你们了", "可以私信我吗"},
+      {"You can check our private message records.", "Can I message you privately?"},
+      // told the seller or passed it to an agent / the seller's own words, a result given to me
+      {"和卖家说了，一直没处理", "跟卖家说的一样，挺好"},
+      {"屏幕坏了，也反映给了客服", "反馈给我的结果很满意"},
+      // taken in for repair or exchange / about to be
+      {"拿去售后检测，说是人为损坏", "屏幕坏了，准备拿去修"},
+      {"拿去售後檢測，說是人為損壞", "螢幕壞了，準備拿去修"},
+      // the customer phoned to cancel / the courier phoned the customer
+      {"打电话取消订单了，钱还没退", "快递员打电话给我，让我下楼拿"},
+      // many calls a day, repeated attempts to return / a first request
+      {"每天打不下10个电话", "想退货，怎么操作"},
+      {"几次想退都没退成", "想退货，怎么操作"},
+      // the customer reached out first / asks to be reached
+      {"还是我主动联系的客服", "希望你们主动联系我"},
+  };
+  for (const auto& [positive, near_miss] : cases) {
+    const auto yes = diagnose(positive);
+    ASSERT_TRUE(yes.repeat_contact) << positive;
+    EXPECT_TRUE(yes.repeat_contact->found) << positive;
+    EXPECT_FALSE(yes.repeat_contact->evidence.empty()) << positive;
+    const auto no = diagnose(near_miss);
+    ASSERT_TRUE(no.repeat_contact) << near_miss;
+    EXPECT_FALSE(no.repeat_contact->found) << near_miss;
+  }
+}
+
 TEST(RepeatContact, UrgencyRulesAndTemplatesUseIt) {
   const auto d = diagnose("退款的事打了3次电话投诉，到现在还没人处理");
   ASSERT_TRUE(d.repeat_contact->found);
