@@ -219,6 +219,62 @@ namespace triage {
 inline namespace v1 {
 namespace detail {
 
+void append_json_string(std::string_view s, std::string& out) {
+  // As boost::json::serialize writes a string (tested against it): quotes, backslashes and
+  // control characters escaped, every other byte as it is.
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+void write_json(const boost::json::object& o, std::string& out) {
+  out += '{';
+  bool first = true;
+  for (const auto& kv : o) {
+    if (!first) out += ',';
+    first = false;
+    append_json_string(kv.key(), out);
+    out += ':';
+    write_json(kv.value(), out);
+  }
+  out += '}';
+}
+
 void write_json(const boost::json::value& v, std::string& out) {
   switch (v.kind()) {
     case boost::json::kind::null:
@@ -245,7 +301,7 @@ void write_json(const boost::json::value& v, std::string& out) {
       return;
     }
     case boost::json::kind::string:
-      out += boost::json::serialize(v.get_string());
+      append_json_string(v.get_string(), out);
       return;
     case boost::json::kind::array: {
       out += '[';
@@ -258,20 +314,16 @@ void write_json(const boost::json::value& v, std::string& out) {
       out += ']';
       return;
     }
-    case boost::json::kind::object: {
-      out += '{';
-      bool first = true;
-      for (const auto& kv : v.get_object()) {
-        if (!first) out += ',';
-        first = false;
-        out += boost::json::serialize(boost::json::string_view(kv.key()));
-        out += ':';
-        write_json(kv.value(), out);
-      }
-      out += '}';
+    case boost::json::kind::object:
+      write_json(v.get_object(), out);
       return;
-    }
   }
+}
+
+std::string write_json(const boost::json::object& o) {
+  std::string out;
+  write_json(o, out);
+  return out;
 }
 
 std::string write_json(const boost::json::value& v) {

@@ -80,6 +80,11 @@ namespace detail {
 /// (0.75, 3) instead of Boost 1.81's exponent form (7.5E-1, 3E0).
 std::string write_json(const boost::json::value& v);
 void write_json(const boost::json::value& v, std::string& out);
+// The same for an object, without the copy that making it a value would take.
+std::string write_json(const boost::json::object& o);
+void write_json(const boost::json::object& o, std::string& out);
+/// `s` as a JSON string, quoted and escaped, appended to `out`.
+void append_json_string(std::string_view s, std::string& out);
 }  // namespace detail
 }  // namespace v1
 }  // namespace triage

@@ -49,6 +49,21 @@ TEST(Batch, NumbersAreWrittenAsPeopleReadThem) {
   EXPECT_EQ(r.json.find("E0"), std::string::npos) << r.json;
 }
 
+TEST(Batch, EveryCharacterOfATicketComesBackAsBoostJsonWouldEscapeIt) {
+  // The line writer escapes strings itself (no DOM copy, no string per value): each control
+  // character, quote and backslash, and UTF-8 as it is, exactly as boost::json::serialize does.
+  std::string id;
+  for (int c = 1; c < 0x80; ++c) id += static_cast<char>(c);
+  id += "工单 — \u00e9 \\ \"";
+  const std::string line =
+      R"({"id": )" + boost::json::serialize(boost::json::value(id)) + R"(, "text": "APP一直闪退"})";
+  Evaluation ev;
+  auto r = diagnose_line(Engine::builtin(), line, 1, ev);
+  ASSERT_FALSE(r.error) << r.json;
+  EXPECT_EQ(boost::json::parse(r.json).at("ticket_id"), id.c_str());
+  EXPECT_NE(r.json.find(boost::json::serialize(boost::json::value(id))), std::string::npos);
+}
+
 TEST(Batch, BlankLines) {
   EXPECT_TRUE(is_blank(""));
   EXPECT_TRUE(is_blank(" \t\r"));
