@@ -1,8 +1,8 @@
 // A discriminative linear model for one dimension: Crammer and Singer's L2-regularised multi-class
-// SVM (LIBLINEAR) over hashed features weighted by log term frequency and inverse document frequency, each
-// ticket's vector of unit length. Its probabilities are a softmax of the class scores divided by
-// a temperature fitted on held-out folds, so that a confidence of 0.9 is right about nine times
-// in ten.
+// SVM (LIBLINEAR) over hashed features weighted by log term frequency and inverse document
+// frequency, each ticket's vector of unit length. Its probabilities are a softmax of the class
+// scores divided by a temperature fitted on held-out folds, so that a confidence of 0.9 is right
+// about nine times in ten.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +27,8 @@ struct LinearOptions {
 class LinearModel {
  public:
   /// `docs[i]` holds the hashed feature ids of ticket i (repeats are term frequencies) and
-  /// `labels[i]` its class, below `classes`.
+  /// `labels[i]` its class, below `classes`. Provided by triage_devkit (triage::devkit), not
+  /// libtriage.so.
   static LinearModel train(gsl::span<const std::vector<std::uint32_t>> docs,
                            gsl::span<const std::uint32_t> labels, std::size_t classes,
                            int hash_bits, const LinearOptions& options = {});
