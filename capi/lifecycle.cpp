@@ -38,26 +38,8 @@ int triage_sla_status_json(const triage_engine* engine, const char* ticket, size
     opts.now = at;
     const Diagnosis d = engine->engine.diagnose(*t, triage::capi::thread_evaluation(), opts);
     if (!d.sla) return fail(TRIAGE_ERR_NOT_FOUND, "the engine's pack has no sla section");
-    const Calendar& cal = *d.sla->calendar;
-    const double at_risk = engine->engine.pack().sla->at_risk_share;
-    boost::json::array out;
-    const auto states = sla_status(d.sla->plan, cal, *evs, at, at_risk);
-    for (std::size_t i = 0; i < states.size(); ++i) {
-      const auto& s = states[i];
-      const Calendar& tcal = d.sla->plan.targets[i].calendar_or(cal);  // one status per target
-      auto instant = [&](pt::ptime p) {
-        return p.is_not_a_date_time() ? boost::json::value(nullptr)
-                                      : boost::json::value(tcal.format(p));
-      };
-      out.push_back({{"name", s.name},
-                     {"state", to_string(s.state)},
-                     {"due", instant(s.due)},
-                     {"completed", instant(s.completed)},
-                     {"margin_seconds", s.margin.total_seconds()},
-                     {"paused_seconds", s.paused.total_seconds()},
-                     {"cycle", s.cycle}});
-    }
-    return give(boost::json::serialize(out), out_json, out_len);
+    const auto states = engine->engine.sla_status(d, *evs, at);
+    return give(boost::json::serialize(sla_status_json(*d.sla, states)), out_json, out_len);
   });
 }
 
@@ -70,16 +52,9 @@ int triage_workflow_next(const triage_engine* engine, const char* state, const c
     if (!out_state) return null_arg("out_state");
     Facts facts;
     if (facts_json) {
-      auto doc = parse_json(facts_json, "facts");
-      if (!doc) return fail(doc.error());
-      if (!doc->is_object()) return fail(TRIAGE_ERR_FIELD_TYPE, "facts: expected an object");
-      for (const auto& kv : doc->get_object()) {
-        if (!kv.value().is_bool()) {
-          return fail(TRIAGE_ERR_FIELD_TYPE,
-                      "facts/" + std::string(kv.key()) + ": expected a boolean");
-        }
-        facts[std::string(kv.key())] = kv.value().get_bool();
-      }
+      auto parsed = facts_from_json(facts_json);
+      if (!parsed) return fail(parsed.error());
+      facts = std::move(*parsed);
     }
     auto next = engine->engine.workflow().next(state, event, facts);
     if (!next) return fail(next.error());

@@ -1,7 +1,7 @@
 // The C face of the Linker: one handle, shared by any number of threads.
 #include "guard.hpp"
 #include "handles.hpp"
-#include "json_util.hpp"
+#include "run/answer_line.hpp"
 
 using namespace triage;
 using triage::capi::fail;
@@ -36,13 +36,15 @@ int triage_diagnose_json_linked(const triage_engine* engine, triage_linker* link
     if (!linker) return null_arg("linker");
     if (!ticket) return null_arg("ticket");
     if (!out_json) return null_arg("out_json");
-    auto t = parse_ticket(std::string_view(ticket, len));
-    if (!t) return fail(t.error());
     DiagnoseOptions opts;
     opts.linker = &linker->linker;
-    const Diagnosis d = engine->engine.diagnose(*t, triage::capi::thread_evaluation(), opts);
-    linker->linker.add(*t, d);
-    return give(detail::write_json(to_json(d)), out_json, out_len);
+    std::string out;
+    auto error =
+        detail::answer_line(engine->engine, parse_ticket(std::string_view(ticket, len)), 1,
+                            triage::capi::thread_evaluation(), opts, {}, out,
+                            [&](const Ticket& t, const Diagnosis& d) { linker->linker.add(t, d); });
+    if (error) return fail(*error);
+    return give(out, out_json, out_len);
   });
 }
 

@@ -1,6 +1,4 @@
 // Agents, host routers and routed diagnosis.
-#include <boost/json.hpp>
-
 #include "guard.hpp"
 #include "handles.hpp"
 
@@ -40,25 +38,6 @@ class CallbackRouter final : public Router {
   triage_router_fn fn_;
   void* user_data_;
 };
-
-std::vector<std::string> strings(const boost::json::object& o, std::string_view key,
-                                 const std::string& where) {
-  std::vector<std::string> out;
-  auto it = o.find(key);
-  if (it == o.end()) return out;
-  if (!it->value().is_array()) {
-    throw Exception(
-        make_error(Errc::field_type, where + "/" + std::string(key), "expected array of strings"));
-  }
-  for (const auto& v : it->value().get_array()) {
-    if (!v.is_string()) {
-      throw Exception(
-          make_error(Errc::field_type, where + "/" + std::string(key), "expected strings"));
-    }
-    out.emplace_back(v.get_string());
-  }
-  return out;
-}
 }  // namespace
 
 extern "C" {
@@ -79,42 +58,9 @@ int triage_roster_set_json(triage_roster* roster, const char* agents, size_t len
   return guarded([&] {
     if (!roster) return null_arg("roster");
     if (!agents) return null_arg("agents");
-    auto doc = parse_json(std::string_view(agents, len));
-    if (!doc) return fail(doc.error());
-    if (!doc->is_array()) return fail(TRIAGE_ERR_FIELD_TYPE, "agents: expected an array");
-    std::vector<Agent> list;
-    const auto& a = doc->get_array();
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      const std::string where = "/" + std::to_string(i);
-      if (!a[i].is_object()) return fail(TRIAGE_ERR_FIELD_TYPE, where + ": expected an object");
-      const auto& o = a[i].get_object();
-      Agent agent;
-      auto id = o.find("id");
-      auto group = o.find("group");
-      if (id == o.end() || !id->value().is_string()) {
-        return fail(TRIAGE_ERR_FIELD_MISSING, where + "/id: a string id is required");
-      }
-      if (group == o.end() || !group->value().is_string()) {
-        return fail(TRIAGE_ERR_FIELD_MISSING, where + "/group: a string group is required");
-      }
-      agent.id = std::string(id->value().get_string());
-      agent.group = std::string(group->value().get_string());
-      agent.skills = strings(o, "skills", where);
-      agent.languages = strings(o, "languages", where);
-      if (auto n = o.find("open_tickets"); n != o.end()) {
-        if (!n->value().is_int64() || n->value().get_int64() < 0) {
-          return fail(TRIAGE_ERR_FIELD_TYPE, where + "/open_tickets: expected a count");
-        }
-        agent.open_tickets = static_cast<std::uint32_t>(n->value().get_int64());
-      }
-      if (auto v = o.find("available"); v != o.end()) {
-        if (!v->value().is_bool())
-          return fail(TRIAGE_ERR_FIELD_TYPE, where + "/available: expected a boolean");
-        agent.available = v->value().get_bool();
-      }
-      list.push_back(std::move(agent));
-    }
-    roster->roster.set_agents(std::move(list));
+    auto list = agents_from_json(std::string_view(agents, len));
+    if (!list) return fail(list.error());
+    roster->roster.set_agents(std::move(*list));
     return static_cast<int>(TRIAGE_OK);
   });
 }
@@ -145,19 +91,7 @@ int triage_roster_json(const triage_roster* roster, char** out_json, size_t* out
   return guarded([&] {
     if (!roster) return null_arg("roster");
     if (!out_json) return null_arg("out_json");
-    boost::json::array a;
-    for (const auto& agent : roster->roster.agents()) {
-      boost::json::array skills, languages;
-      for (const auto& s : agent.skills) skills.emplace_back(s);
-      for (const auto& l : agent.languages) languages.emplace_back(l);
-      a.push_back({{"id", agent.id},
-                   {"group", agent.group},
-                   {"skills", std::move(skills)},
-                   {"languages", std::move(languages)},
-                   {"open_tickets", agent.open_tickets},
-                   {"available", agent.available}});
-    }
-    return give(boost::json::serialize(a), out_json, out_len);
+    return give(agents_to_json(roster->roster.agents()), out_json, out_len);
   });
 }
 

@@ -137,3 +137,39 @@ TEST(Router, TheDiagnosisAssignsAnAgentWithTheHostsRouters) {
   d = Engine::builtin().diagnose(t, opts);
   EXPECT_EQ(d.route->agent, "c2");
 }
+
+TEST(Roster, AgentsReadFromJsonAreWrittenBackAlike) {
+  auto read = agents_from_json(R"([{"id": "a1", "group": "tech_support", "skills": ["crash"],
+      "languages": ["en"], "open_tickets": 2, "available": false},
+      {"id": "c1", "group": "customer_service"}])");
+  ASSERT_TRUE(read) << read.error().message;
+  ASSERT_EQ(read->size(), 2u);
+  const Agent& a1 = (*read)[0];
+  EXPECT_EQ(a1.id, "a1");
+  EXPECT_EQ(a1.group, "tech_support");
+  EXPECT_EQ(a1.skills, std::vector<std::string>{"crash"});
+  EXPECT_EQ(a1.languages, std::vector<std::string>{"en"});
+  EXPECT_EQ(a1.open_tickets, 2u);
+  EXPECT_FALSE(a1.available);
+  EXPECT_TRUE((*read)[1].available);  // unstated: available, no load
+  EXPECT_EQ((*read)[1].open_tickets, 0u);
+  auto again = agents_from_json(agents_to_json(*read));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(agents_to_json(*again), agents_to_json(*read));
+}
+
+TEST(Roster, AMistakeInTheAgentsNamesItsPlace) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"id": "a1"})", "agents"},
+      {R"([{"id": "a1", "group": "g"}, {"group": "g"}])", "/1/id"},
+      {R"([{"id": "a1"}])", "/0/group"},
+      {R"([{"id": "a1", "group": "g", "skills": "crash"}])", "/0/skills"},
+      {R"([{"id": "a1", "group": "g", "open_tickets": -1}])", "/0/open_tickets"},
+      {R"([{"id": "a1", "group": "g", "available": "yes"}])", "/0/available"},
+  };
+  for (const auto& [json, where] : cases) {
+    auto r = agents_from_json(json);
+    ASSERT_FALSE(r) << json;
+    EXPECT_EQ(r.error().where, where) << json;
+  }
+}

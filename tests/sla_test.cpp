@@ -344,3 +344,33 @@ TEST(Sla, ATargetsCalendarMustBeOneOfThePacksCalendars) {
   EXPECT_EQ(e.error().code, Errc::pack_invalid);  // a pack's wrong types are structural
   EXPECT_EQ(e.error().where, "/sla/targets/3/calendar");
 }
+
+TEST(Sla, TheEngineJudgesATicketsTargetsWithItsPackAndReportsEachOnItsOwnCalendar) {
+  // What triage_sla_status_json and the service metrics both read: the diagnosis's plan on its
+  // calendar, with the pack's at-risk share; in JSON each instant on its target's calendar.
+  const auto d = diagnose(R"({"text": "我们想定制一个报表", "customer": {"tier": "enterprise"},
+                              "created_at": "2026-11-20T17:00:00+08:00"})");
+  const std::vector<TicketEvent> events{{at("2026-11-24T10:00:00+08:00"), "assessment_sent"}};
+  const auto now = at("2026-11-24T12:00:00+08:00");
+  const auto states = engine().sla_status(d, events, now);
+  const auto direct =
+      sla_status(d.sla->plan, *d.sla->calendar, events, now, engine().pack().sla->at_risk_share);
+  ASSERT_EQ(states.size(), d.sla->plan.targets.size());
+  ASSERT_EQ(states.size(), direct.size());
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    EXPECT_EQ(states[i].name, direct[i].name);
+    EXPECT_EQ(states[i].state, direct[i].state) << states[i].name;
+    EXPECT_EQ(states[i].due, direct[i].due) << states[i].name;
+  }
+  bool seen = false;
+  for (const auto& t : sla_status_json(*d.sla, states)) {
+    if (t.at("name") != "assessment") continue;
+    seen = true;
+    EXPECT_EQ(t.at("state"), "met");
+    EXPECT_EQ(t.at("due"), "2026-11-25T17:00:00+08:00");  // cn_mainland, the working calendar
+  }
+  EXPECT_TRUE(seen);
+  Diagnosis no_sla = d;
+  no_sla.sla.reset();
+  EXPECT_TRUE(engine().sla_status(no_sla, events, now).empty());
+}

@@ -155,3 +155,16 @@ TEST(Workflow, ExportsDotAndJson) {
   EXPECT_EQ(j.at("states").as_array().size(), 11u);
   EXPECT_EQ(j.at("transitions").as_array().size(), 15u);
 }
+
+TEST(Workflow, FactsAreReadFromAJsonObjectOfBooleans) {
+  auto facts = facts_from_json(R"({"customer_confirmed": true, "window_expired": false})");
+  ASSERT_TRUE(facts) << facts.error().message;
+  EXPECT_EQ(*facts, (Facts{{"customer_confirmed", true}, {"window_expired", false}}));
+  auto not_object = facts_from_json("[true]");
+  ASSERT_FALSE(not_object);
+  EXPECT_EQ(not_object.error().code, Errc::field_type);
+  EXPECT_EQ(not_object.error().where, "facts");
+  auto not_bool = facts_from_json(R"({"customer_confirmed": "yes"})");
+  ASSERT_FALSE(not_bool);
+  EXPECT_EQ(not_bool.error().where, "facts/customer_confirmed");
+}

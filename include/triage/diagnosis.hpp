@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <gsl/span>
 
 #include "triage/calendar.hpp"
 #include "triage/sla.hpp"
@@ -154,6 +156,10 @@ struct Diagnosis {
 };
 
 boost::json::object to_json(const Diagnosis& d);
+/// SLA statuses (Engine::sla_status) as JSON, one object per target: name, state, due and
+/// completed (on the target's own calendar, null when unset), margin_seconds, paused_seconds and
+/// cycle.
+boost::json::array sla_status_json(const SlaReport& report, gsl::span<const TargetStatus> statuses);
 
 }  // namespace v1
 }  // namespace triage

@@ -111,6 +111,12 @@ class Engine {
   /// with its own calendar keeps it, unless that calendar has `changed`'s id.
   std::optional<SlaPlan> what_if(const Ticket& ticket, const Calendar& changed,
                                  const DiagnoseOptions& opts = {}) const;
+  /// The state of every SLA target of a diagnosis made by this engine, given the ticket's events
+  /// so far and judged at `now`: each target on its own calendar, with the pack's at-risk share.
+  /// Empty when the diagnosis has no SLA report. What `triage_sla_status_json` and the service
+  /// metrics both report.
+  std::vector<TargetStatus> sla_status(const Diagnosis& d, gsl::span<const TicketEvent> events,
+                                       boost::posix_time::ptime now) const;
   EngineStats stats() const noexcept;
   /// Index of a dimension by id.
   std::optional<std::uint16_t> dimension_index(std::string_view id) const noexcept;

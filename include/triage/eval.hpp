@@ -1,6 +1,7 @@
 // Backtesting a pack on labelled history: accuracy, coverage and accuracy when answering, per-value
 // precision / recall / F1, confusion matrices, the coverage/accuracy curve over min_confidence,
 // calibration, how often each rule fired and was right, and what changes between packs.
+// Provided by the triage_devkit library (CMake target triage::devkit), not by libtriage.so.
 #pragma once
 
 #include <cstddef>

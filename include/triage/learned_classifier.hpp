@@ -62,6 +62,7 @@ struct TrainChoice {
 class LearnedModel {
  public:
   /// Naive Bayes on every labelled dimension listed in `dimensions` (others are ignored).
+  /// Training (both overloads) is provided by triage_devkit (triage::devkit), not libtriage.so.
   static LearnedModel train(gsl::span<const LabelledTicket> tickets,
                             const std::vector<std::string>& dimensions, int hash_bits = 18);
   /// The algorithm `options` names (auto: chosen per dimension); `choices`, when given, receives
@@ -120,7 +121,8 @@ std::shared_ptr<const Classifier> make_learned_classifier(LearnedModel model, Co
 
 /// Accuracy per target of the rules alone, the model alone and both combined, by k-fold cross-
 /// validation: the model is trained on the other folds, so no ticket is scored by a model that
-/// saw it. (The rules never learn from the file, so their figure needs no folds.)
+/// saw it. (The rules never learn from the file, so their figure needs no folds.) Provided by
+/// triage_devkit (triage::devkit), not libtriage.so.
 struct CrossValidation {
   struct Row {
     std::string target;

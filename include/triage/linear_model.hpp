@@ -28,7 +28,8 @@ struct LinearOptions {
 class LinearModel {
  public:
   /// `docs[i]` holds the hashed feature ids of ticket i (repeats are term frequencies) and
-  /// `labels[i]` its class, below `classes`.
+  /// `labels[i]` its class, below `classes`. Provided by triage_devkit (triage::devkit), not
+  /// libtriage.so.
   static LinearModel train(gsl::span<const std::vector<std::uint32_t>> docs,
                            gsl::span<const std::uint32_t> labels, std::size_t classes,
                            int hash_bits, const LinearOptions& options = {});

@@ -1,6 +1,7 @@
 // Service metrics over closed tickets and their event histories: first-contact resolution,
 // handling time, CSAT, SLA compliance per target, reopen rate and counts per dimension value,
 // overall and per handling group. Pure functions: the host hands in the histories.
+// Provided by the triage_devkit library (CMake target triage::devkit), not by libtriage.so.
 #pragma once
 
 #include <cstddef>

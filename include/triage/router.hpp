@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "triage/error.hpp"
+
 namespace triage {
 inline namespace v1 {
 
@@ -23,6 +25,13 @@ struct Agent {
   std::uint32_t open_tickets = 0;      ///< current load
   bool available = true;
 };
+
+/// Reads agents from a JSON array: `[{"id", "group", "skills": [...], "languages": [...],
+/// "open_tickets": n, "available": b}, ...]`; id and group are required. A mistake is a field
+/// error naming its place ("/0/id").
+Result<std::vector<Agent>> agents_from_json(std::string_view json);
+/// The agents as that JSON array, every field written.
+std::string agents_to_json(const std::vector<Agent>& agents);
 
 /// What a router knows about the ticket it places.
 struct RoutingRequest {

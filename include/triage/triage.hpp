@@ -1,4 +1,5 @@
-// Umbrella header: everything a C++ host needs.
+// Umbrella header: everything a C++ host needs. eval.hpp, metrics.hpp and validate.hpp (and the
+// train functions) are provided by triage_devkit (CMake triage::devkit), not by the core library.
 #pragma once
 
 #include "triage/batch.hpp"

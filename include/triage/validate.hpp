@@ -2,6 +2,7 @@
 // fine but make a pack quietly worse — rules that can never fire, rules shadowed by a final rule,
 // keywords swallowed by other keywords of competing rules, values no rule produces, routing rows
 // that repeat each other and values without a handling group.
+// Provided by the triage_devkit library (CMake target triage::devkit), not by libtriage.so.
 #pragma once
 
 #include <cstdint>

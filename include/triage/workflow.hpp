@@ -57,6 +57,9 @@ struct WorkflowSpec {
 
 /// Facts a host states when it applies an event ("customer_confirmed": true).
 using Facts = std::map<std::string, bool, std::less<>>;
+/// Reads facts from a JSON object of booleans (`{"customer_confirmed": true}`); a mistake is a
+/// field error naming "facts" or the fact.
+Result<Facts> facts_from_json(std::string_view json);
 
 /// Built-in facts: customer_confirmed, confirmation_window_expired, follow_up_required,
 /// follow_up_done.

@@ -1,0 +1,49 @@
+// Internal: compiles the conditions of a pack into the flat nodes of a CompiledPack, collecting
+// the keywords (terms of the one automaton) and the regular expressions as it goes.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compile/compiled_pack.hpp"
+#include "triage/engine.hpp"
+#include "triage/matcher.hpp"
+
+namespace triage {
+inline namespace v1 {
+namespace detail {
+
+/// Where a dotted field path of a pack reads from.
+FieldRef resolve_field(const std::string& path);
+
+class ConditionCompiler {
+ public:
+  ConditionCompiler(CompiledPack& cp, const EngineOptions& opts) : cp_(cp), opts_(opts) {}
+
+  /// Appends the nodes of `c` to the pack and returns the index of its root; the terms and
+  /// expressions that make the rule a candidate are added to `terms` and `regexes`.
+  Result<std::uint32_t> node(const Condition& c, std::vector<std::uint32_t>& terms,
+                             std::vector<std::uint32_t>& regexes);
+
+  /// The keyword patterns, each followed by its regional phrasings (looked up for all keywords
+  /// at once: see detail::regional_variants).
+  std::vector<MatcherPattern> take_patterns();
+
+ private:
+  // Whether testing the node may run a regular expression over the text.
+  bool costly(std::uint32_t id) const;
+  std::uint32_t term(const std::string& kw);
+  Result<std::uint32_t> regex(const std::string& re, const std::string& where);
+
+  CompiledPack& cp_;
+  const EngineOptions& opts_;
+  std::map<std::string, std::uint32_t> term_ids_;
+  std::map<std::string, std::uint32_t> regex_ids_;
+  std::vector<MatcherPattern> patterns_;
+};
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace triage

@@ -1,0 +1,219 @@
+// One line: the JSONL contract (a diagnosis or an error object per line) and the selected keys
+// in JSONL, CSV or TSV.
+#include "triage/batch.hpp"
+
+#include <algorithm>
+
+#include <boost/json.hpp>
+
+#include "base/json_util.hpp"
+#include "run/answer_line.hpp"
+
+namespace triage {
+inline namespace v1 {
+
+std::string error_line(std::size_t line_number, const Error& e) {
+  boost::json::object err{{"code", errc_name(e.code)}, {"message", e.message}};
+  if (!e.where.empty()) err["where"] = e.where;
+  return boost::json::serialize(
+      boost::json::object{{"line", line_number}, {"error", std::move(err)}});
+}
+
+namespace {
+namespace json = boost::json;
+
+constexpr std::string_view kKeys[] = {
+    "ticket_id", "request_id", "pack",     "labels",     "tags",           "entities",
+    "language",  "urgency",    "route",    "sla",        "repeat_contact", "related",
+    "questions", "knowledge",  "template", "conclusion", "explain"};
+
+// One CSV/TSV column: read off the diagnosis JSON at key[/sub[/member]].
+struct Column {
+  std::string header, key, sub, member;
+};
+
+std::vector<Column> columns_of(const Engine& engine, const Selection& sel) {
+  std::vector<Column> cols;
+  for (const auto& k : sel.keys) {
+    if (k == "labels") {
+      for (const auto& d : engine.pack().dimensions) {
+        cols.push_back({d.id, k, d.id, "value"});
+        cols.push_back({d.id + ".confidence", k, d.id, "confidence"});
+      }
+    } else if (k == "route") {
+      for (const char* m : {"primary", "assisting", "group"}) cols.push_back({m, k, m, ""});
+    } else if (k == "sla") {
+      for (const char* m : {"first_response_due", "resolution_due"}) cols.push_back({m, k, m, ""});
+    } else {
+      cols.push_back({k, k, "", ""});
+    }
+  }
+  cols.push_back({"error", "", "", ""});
+  return cols;
+}
+
+// A cell: strings as they are, null or absent as nothing, a list of strings joined by ';',
+// anything else as compact JSON (numbers as people read them: 0.75).
+std::string cell_text(const json::value* v) {
+  if (!v || v->is_null()) return {};
+  if (v->is_string()) return std::string(v->get_string());
+  const auto& a = v->is_array() ? v->get_array() : json::array();
+  if (v->is_array() &&
+      std::all_of(a.begin(), a.end(), [](const json::value& x) { return x.is_string(); })) {
+    std::string s;
+    for (const auto& x : a) s += (s.empty() ? "" : ";") + std::string(x.get_string());
+    return s;
+  }
+  return detail::write_json(*v);
+}
+
+// RFC 4180: a field with a comma, a quote or a line break is quoted and its quotes doubled. TSV
+// cannot quote: tab, line breaks and backslash are escaped as \t, \n, \r and \\.
+void append_cell(std::string& out, std::string_view text, LineFormat f) {
+  if (f == LineFormat::csv) {
+    if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+      out += text;
+      return;
+    }
+    out += '"';
+    for (char c : text) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    out += '"';
+    return;
+  }
+  for (char c : text) {
+    switch (c) {
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+char separator(LineFormat f) {
+  return f == LineFormat::csv ? ',' : '\t';
+}
+}  // namespace
+
+gsl::span<const std::string_view> selectable_keys() noexcept {
+  return kKeys;
+}
+
+Result<Selection> parse_selection(std::string_view keys, std::string_view format) {
+  Selection sel;
+  if (format == "jsonl") {
+    sel.format = LineFormat::jsonl;
+  } else if (format == "csv") {
+    sel.format = LineFormat::csv;
+  } else if (format == "tsv") {
+    sel.format = LineFormat::tsv;
+  } else {
+    return make_error(Errc::invalid_argument, "format",
+                      "\"" + std::string(format) + "\" is not one of jsonl, csv, tsv");
+  }
+  if (keys.empty() && sel.format != LineFormat::jsonl) keys = "ticket_id,labels,urgency,route";
+  for (std::size_t b = 0; !keys.empty();) {
+    const auto e = keys.find(',', b);
+    const std::string_view key = keys.substr(b, e == std::string_view::npos ? keys.npos : e - b);
+    if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
+      std::string known;
+      for (auto k : kKeys) known += (known.empty() ? "" : ", ") + std::string(k);
+      return make_error(
+          Errc::invalid_argument, "select",
+          "\"" + std::string(key) + "\" is not a key of the diagnosis (" + known + ")");
+    }
+    if (std::find(sel.keys.begin(), sel.keys.end(), key) == sel.keys.end()) {
+      sel.keys.emplace_back(key);
+    }
+    if (e == std::string_view::npos) break;
+    b = e + 1;
+  }
+  return sel;
+}
+
+std::string selection_header(const Engine& engine, const Selection& sel) {
+  if (sel.format == LineFormat::jsonl) return {};
+  std::string out;
+  for (const auto& c : columns_of(engine, sel)) {
+    if (!out.empty()) out += separator(sel.format);
+    append_cell(out, c.header, sel.format);
+  }
+  return out + '\n';
+}
+
+void write_selected(const Engine& engine, const Diagnosis& d, const Selection& sel,
+                    std::string& out) {
+  json::object full = to_json(d);
+  if (sel.format == LineFormat::jsonl) {
+    if (sel.keys.empty()) return detail::write_json(full, out);
+    json::object picked;
+    for (const auto& k : sel.keys) {
+      if (auto* v = full.if_contains(k)) picked[k] = std::move(*v);
+    }
+    return detail::write_json(picked, out);
+  }
+  bool first = true;
+  for (const auto& c : columns_of(engine, sel)) {
+    if (!first) out += separator(sel.format);
+    first = false;
+    const json::value* v = c.key.empty() ? nullptr : full.if_contains(c.key);
+    if (v && !c.sub.empty()) v = v->is_object() ? v->get_object().if_contains(c.sub) : nullptr;
+    if (v && !c.member.empty())
+      v = v->is_object() ? v->get_object().if_contains(c.member) : nullptr;
+    append_cell(out, cell_text(v), sel.format);
+  }
+}
+
+void write_selected_error(const Engine& engine, const Selection& sel, std::size_t line,
+                          const Error& e, std::string& out) {
+  if (sel.format == LineFormat::jsonl) {
+    out += error_line(line, e);
+    return;
+  }
+  out.append(columns_of(engine, sel).size() - 1, separator(sel.format));
+  append_cell(
+      out,
+      "line " + std::to_string(line) + ": " + std::string(errc_name(e.code)) + ": " + e.message,
+      sel.format);
+}
+
+bool is_blank(std::string_view line) noexcept {
+  return line.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+std::optional<Error> detail::answer_line(const Engine& engine, const Result<Ticket>& ticket,
+                                         std::size_t line_number, Evaluation& scratch,
+                                         const DiagnoseOptions& opts, const Selection& selection,
+                                         std::string& out, const Diagnosed& diagnosed) {
+  if (!ticket) {
+    write_selected_error(engine, selection, line_number, ticket.error(), out);
+    return ticket.error();
+  }
+  const Diagnosis d = engine.diagnose(*ticket, scratch, opts);
+  write_selected(engine, d, selection, out);
+  if (diagnosed) diagnosed(*ticket, d);
+  return std::nullopt;
+}
+
+LineResult diagnose_line(const Engine& engine, std::string_view line, std::size_t line_number,
+                         Evaluation& scratch, const DiagnoseOptions& opts) {
+  LineResult r;
+  r.error = detail::answer_line(engine, parse_ticket(line), line_number, scratch, opts, {}, r.json);
+  return r;
+}
+
+}  // namespace v1
+}  // namespace triage

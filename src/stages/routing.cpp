@@ -1,0 +1,76 @@
+#include <iterator>
+
+#include "run/conditions.hpp"
+#include "stages/stages.hpp"
+
+namespace triage {
+inline namespace v1 {
+namespace detail {
+
+RouteChoice choose_route(const CompiledPack& cp, const Evaluation& ev) {
+  const Routing& routing = *cp.pack.routing;
+  RouteChoice c;
+  c.primary = &routing.default_primary;
+  c.assisting = &routing.default_assisting;
+  for (auto it = cp.route_rules.begin(); it != cp.route_rules.end(); ++it) {
+    if (!holds(cp, it->root, ev)) continue;
+    const RouteRule& row = routing.rules[it->index];
+    c.row = &row;
+    c.primary = &row.primary;
+    c.assisting = &row.assisting;
+    if (row.inherit_assisting) {
+      static const std::vector<std::string> none;
+      c.assisting = &none;
+      for (auto below = std::next(it); below != cp.route_rules.end(); ++below) {
+        const RouteRule& other = routing.rules[below->index];
+        if (other.inherit_assisting || other.primary != row.primary) continue;
+        if (!holds(cp, below->root, ev)) continue;
+        c.assisting = &other.assisting;
+        break;
+      }
+      if (c.assisting->empty() && routing.default_primary == row.primary) {
+        c.assisting = &routing.default_assisting;
+      }
+    }
+    break;
+  }
+  c.group = &routing.default_group;
+  if (cp.group_dimension >= 0) {
+    const std::int32_t v = ev.decided(static_cast<std::size_t>(cp.group_dimension));
+    if (v >= 0 && cp.group_of_value[static_cast<std::size_t>(v)] >= 0) {
+      c.group =
+          &cp.groups[static_cast<std::size_t>(cp.group_of_value[static_cast<std::size_t>(v)])];
+    }
+  }
+  return c;
+}
+
+Route route_ticket(const CompiledPack& cp, const Evaluation& ev,
+                   std::vector<Explanation>& explain) {
+  const Routing& routing = *cp.pack.routing;
+  const RouteChoice c = choose_route(cp, ev);
+  Route r;
+  r.rule = c.row ? c.row->id : "default";
+  r.primary = *c.primary;
+  r.assisting = *c.assisting;
+  std::string why = c.row ? c.row->description : "no routing row matched";
+  // Several departments: one owns the ticket and the coordinator keeps them together.
+  if (!r.assisting.empty()) r.coordinator = routing.coordinator;
+  std::string effect = "primary " + r.primary;
+  if (!r.assisting.empty()) {
+    effect += ", assisting";
+    for (const auto& a : r.assisting) effect += " " + a;
+  }
+  explain.push_back({"route", r.rule, std::move(effect), std::move(why)});
+
+  r.group = *c.group;
+  r.router = routing.default_router;
+  for (const auto& [group, router] : routing.group_routers) {
+    if (group == r.group) r.router = router;
+  }
+  return r;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace triage
