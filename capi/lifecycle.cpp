@@ -36,7 +36,7 @@ int triage_sla_status_json(const triage_engine* engine, const char* ticket, size
     }
     DiagnoseOptions opts;
     opts.now = at;
-    const Diagnosis d = engine->engine.diagnose(*t, triage::capi::thread_evaluation(), opts);
+    const Diagnosis d = engine->engine.diagnose(*t, triage::capi::ThreadEvaluation(), opts);
     if (!d.sla) return fail(TRIAGE_ERR_NOT_FOUND, "the engine's pack has no sla section");
     const Calendar& cal = *d.sla->calendar;
     const double at_risk = engine->engine.pack().sla->at_risk_share;

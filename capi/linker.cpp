@@ -40,7 +40,7 @@ int triage_diagnose_json_linked(const triage_engine* engine, triage_linker* link
     if (!t) return fail(t.error());
     DiagnoseOptions opts;
     opts.linker = &linker->linker;
-    const Diagnosis d = engine->engine.diagnose(*t, triage::capi::thread_evaluation(), opts);
+    const Diagnosis d = engine->engine.diagnose(*t, triage::capi::ThreadEvaluation(), opts);
     linker->linker.add(*t, d);
     return give(detail::write_json(to_json(d)), out_json, out_len);
   });
