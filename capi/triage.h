@@ -54,8 +54,11 @@
  *   - It may call any function of this header, including on the same engine, roster, holder or
  *     linker (the library holds no lock of its own while it runs a callback): a classifier may
  *     diagnose another ticket through the engine that is calling it, a router may read and
- *     change the roster it is routing for. Calls nest at most 16 deep on one thread through
- *     callbacks; a deeper call fails with TRIAGE_ERR_CALLBACK ("nested more than 16").
+ *     change the roster it is routing for. Each thread keeps a stack of scratch evaluations, so
+ *     a nested call never reuses its caller's; such calls (every diagnosing function except the
+ *     batches and triage_classify_*_into, which bring their own scratch) nest at most 16 deep
+ *     on one thread, and a deeper one fails with TRIAGE_ERR_CALLBACK ("… nested more than 16 …",
+ *     where "callback") instead of exhausting the stack.
  *   - It must not free, or use from another thread, an object the call that runs it is using:
  *     the engine handle, roster or linker passed to that call, or the triage_classification
  *     being filled. A failing nested call changes the thread's last error; the outer call sets

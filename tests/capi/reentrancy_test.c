@@ -1,4 +1,4 @@
-/* Host callbacks that call the library back — the contract of triage.h's "Callbacks" section:
+/* Host callbacks that call the library back — the contract of triage.h's CALLBACKS rules:
  * a router may use the roster it routes for, a classifier may diagnose through the same engine on
  * the same thread, and both the outer and the inner answers stay right. C99, as a host sees it. */
 #include <pthread.h>
@@ -8,19 +8,7 @@
 
 #include <triage.h>
 
-static int passed, failed;
-#define CHECK(cond)                                                                           \
-  do {                                                                                        \
-    if (cond) {                                                                               \
-      ++passed;                                                                               \
-    } else {                                                                                  \
-      ++failed;                                                                               \
-      fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n", __FILE__, __LINE__, #cond, \
-              triage_last_error_message());                                                   \
-    }                                                                                         \
-  } while (0)
-
-static int contains(const char *hay, const char *needle) { return hay && strstr(hay, needle) != NULL; }
+#include "check.h"
 
 static const char *const agents =
     "[{\"id\":\"c1\",\"group\":\"customer_service\"},"
@@ -340,6 +328,5 @@ int main(void) {
   endless_nesting_is_refused();
   threads_reenter_at_once(e);
   triage_engine_free(e);
-  printf("%d passed, %d failed\n", passed, failed);
-  return failed ? 1 : 0;
+  return check_report();
 }

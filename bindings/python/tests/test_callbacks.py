@@ -221,7 +221,7 @@ class RosterTest(unittest.TestCase):
 
 
 class ReentrancyTest(unittest.TestCase):
-    """Callbacks that call the library back on the same thread (capi/triage.h, "Callbacks")."""
+    """Callbacks that call the library back on the same thread (capi/triage.h, CALLBACKS)."""
 
     def test_router_reads_and_changes_its_roster(self):
         roster = triage.Roster(AGENTS)
