@@ -74,9 +74,29 @@ std::shared_ptr<const Classifier> make_callback_classifier(std::string name,
   return std::make_shared<CallbackClassifier>(std::move(name), fn, user_data);
 }
 
-Evaluation& thread_evaluation() {
-  thread_local Evaluation ev;  // one per thread: warm buffers, no locks
-  return ev;
+namespace {
+// Per thread: warm buffers, no locks; one evaluation per nesting level in use.
+struct EvaluationStack {
+  std::vector<std::unique_ptr<Evaluation>> levels;
+  std::size_t depth = 0;
+};
+thread_local EvaluationStack evaluations;
+}  // namespace
+
+ThreadEvaluation::ThreadEvaluation() {
+  auto& st = evaluations;
+  if (st.depth >= max_callback_nesting) {
+    throw Exception(make_error(Errc::callback, "callback",
+                               "library calls nested more than " +
+                                   std::to_string(max_callback_nesting) +
+                                   " deep through host callbacks on one thread"));
+  }
+  if (st.depth == st.levels.size()) st.levels.push_back(std::make_unique<Evaluation>());
+  ev_ = st.levels[st.depth++].get();
+}
+
+ThreadEvaluation::~ThreadEvaluation() {
+  --evaluations.depth;
 }
 
 int new_engine(Result<Engine> r, triage_engine** out) {
@@ -210,7 +230,7 @@ int triage_diagnose_json(const triage_engine* engine, const char* ticket, size_t
     if (!ticket) return null_arg("ticket");
     if (!out_json) return null_arg("out_json");
     auto r = diagnose_line(engine->engine, std::string_view(ticket, len), 1,
-                           triage::capi::thread_evaluation());
+                           triage::capi::ThreadEvaluation());
     if (r.error) return fail(*r.error);
     return give(r.json, out_json, out_len);
   });
@@ -308,7 +328,7 @@ namespace {
 int classify(const triage_engine* engine, Result<Ticket> ticket, triage_result** out) {
   if (!ticket) return fail(ticket.error());
   auto r = std::make_unique<triage_result>();
-  r->diagnosis = engine->engine.diagnose(*ticket, triage::capi::thread_evaluation());
+  r->diagnosis = engine->engine.diagnose(*ticket, triage::capi::ThreadEvaluation());
   *out = r.release();
   return TRIAGE_OK;
 }

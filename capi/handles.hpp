@@ -42,5 +42,24 @@ struct triage_holder {
 
 namespace triage::capi {
 int new_engine(Result<Engine> r, triage_engine** out);
-Evaluation& thread_evaluation();
+
+/// How deep C calls may nest through host callbacks on one thread (a classifier that diagnoses,
+/// whose classifier diagnoses, …); deeper is TRIAGE_ERR_CALLBACK rather than a blown stack.
+inline constexpr std::size_t max_callback_nesting = 16;
+
+/// The calling thread's scratch evaluation for one C call, as a temporary argument:
+/// `engine.diagnose(t, ThreadEvaluation(), opts)`. Each thread keeps a small stack of warm
+/// evaluations; a call made from inside a host callback on the same thread takes the next one,
+/// never the one the outer call is still using.
+class ThreadEvaluation {
+ public:
+  ThreadEvaluation();  // throws Exception(callback) past max_callback_nesting
+  ~ThreadEvaluation();
+  ThreadEvaluation(const ThreadEvaluation&) = delete;
+  ThreadEvaluation& operator=(const ThreadEvaluation&) = delete;
+  operator Evaluation&() const noexcept { return *ev_; }
+
+ private:
+  Evaluation* ev_;
+};
 }  // namespace triage::capi

@@ -36,7 +36,7 @@ int triage_sla_status_json(const triage_engine* engine, const char* ticket, size
     }
     DiagnoseOptions opts;
     opts.now = at;
-    const Diagnosis d = engine->engine.diagnose(*t, triage::capi::thread_evaluation(), opts);
+    const Diagnosis d = engine->engine.diagnose(*t, triage::capi::ThreadEvaluation(), opts);
     if (!d.sla) return fail(TRIAGE_ERR_NOT_FOUND, "the engine's pack has no sla section");
     const auto states = engine->engine.sla_status(d, *evs, at);
     return give(boost::json::serialize(sla_status_json(*d.sla, states)), out_json, out_len);

@@ -41,7 +41,7 @@ int triage_diagnose_json_linked(const triage_engine* engine, triage_linker* link
     std::string out;
     auto error =
         detail::answer_line(engine->engine, parse_ticket(std::string_view(ticket, len)), 1,
-                            triage::capi::thread_evaluation(), opts, {}, out,
+                            triage::capi::ThreadEvaluation(), opts, {}, out,
                             [&](const Ticket& t, const Diagnosis& d) { linker->linker.add(t, d); });
     if (error) return fail(*error);
     return give(out, out_json, out_len);

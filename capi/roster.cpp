@@ -17,6 +17,8 @@ class CallbackRouter final : public Router {
   std::string_view name() const noexcept override { return name_; }
 
  protected:
+  // Host code may call the roster (or diagnose again): never under the roster's lock.
+  bool chooses_under_lock() const noexcept override { return false; }
   std::optional<std::size_t> choose(const std::vector<const Agent*>& eligible,
                                     Context& ctx) const override {
     std::vector<const char*> ids;
@@ -117,7 +119,7 @@ int triage_diagnose_json_routed(const triage_engine* engine, triage_roster* rost
     opts.roster = &roster->roster;
     opts.routers = &roster->routers;
     auto r = diagnose_line(engine->engine, std::string_view(ticket, len), 1,
-                           triage::capi::thread_evaluation(), opts);
+                           triage::capi::ThreadEvaluation(), opts);
     if (r.error) return fail(*r.error);
     return give(r.json, out_json, out_len);
   });

@@ -41,7 +41,8 @@ struct RoutingRequest {
 };
 
 /// The host's agents. Every member function is thread-safe: readers take a consistent snapshot,
-/// writers replace or update under a lock, and assignment (pick + load update) is atomic.
+/// writers replace or update under a lock, and a built-in router's assignment (pick + load
+/// update) is atomic; a host router picks from a snapshot (see Router::chooses_under_lock).
 class Roster {
  public:
   void set_agents(std::vector<Agent> agents);
@@ -70,6 +71,12 @@ class Router {
   std::optional<std::string> assign(Roster& roster, const RoutingRequest& request) const;
 
  protected:
+  /// False for a router that runs host code (a C callback): `choose` then runs on a copy of the
+  /// eligible agents with the roster unlocked, so that it may call the roster — and anything
+  /// else — without deadlocking. The pick is recorded afterwards under the lock, for the agent
+  /// with the chosen id if it is still in the group; the per-group cursor is not advanced.
+  /// The built-in routers keep the default: pick and record in one locked step.
+  virtual bool chooses_under_lock() const noexcept { return true; }
   struct Context {
     const RoutingRequest& request;
     std::uint64_t& cursor;  ///< per-group counter the router may advance

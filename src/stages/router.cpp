@@ -131,14 +131,15 @@ std::vector<Agent> Roster::agents() const {
   return agents_;
 }
 
-std::optional<std::string> Router::assign(Roster& roster, const RoutingRequest& request) const {
-  std::lock_guard lock(roster.mutex_);
-  auto& agents = roster.agents_;
+namespace {
+// The indexes of the agents a router may pick: available, in the group, speaking the ticket's
+// language — or, if none does, anyone available in the group.
+std::vector<std::size_t> eligible_agents(const std::vector<Agent>& agents,
+                                         const RoutingRequest& request) {
   auto speaks = [&](const Agent& a) {
     return a.languages.empty() ||
            std::find(a.languages.begin(), a.languages.end(), request.language) != a.languages.end();
   };
-  // Prefer agents who speak the ticket's language; if none does, anyone in the group.
   std::vector<std::size_t> index;
   for (bool need_language : {true, false}) {
     for (std::size_t i = 0; i < agents.size(); ++i) {
@@ -149,7 +150,37 @@ std::optional<std::string> Router::assign(Roster& roster, const RoutingRequest& 
     }
     if (!index.empty()) break;
   }
+  return index;
+}
+}  // namespace
+
+std::optional<std::string> Router::assign(Roster& roster, const RoutingRequest& request) const {
+  std::unique_lock lock(roster.mutex_);
+  if (!chooses_under_lock()) {
+    // Host code: choose on a copy with the lock released (the host may call the roster back),
+    // then record the pick by id — the roster may have changed meanwhile.
+    std::vector<Agent> copy;
+    for (auto i : eligible_agents(roster.agents_, request)) copy.push_back(roster.agents_[i]);
+    lock.unlock();
+    if (copy.empty()) return std::nullopt;
+    std::vector<const Agent*> eligible;
+    for (const auto& a : copy) eligible.push_back(&a);
+    std::uint64_t cursor = 0;  // host routers keep their own state in user_data
+    Context ctx{request, cursor};
+    const auto pick = choose(eligible, ctx);
+    if (!pick || *pick >= eligible.size()) return std::nullopt;
+    lock.lock();
+    for (auto& a : roster.agents_) {
+      if (a.id == copy[*pick].id && a.group == request.group) {
+        ++a.open_tickets;
+        return a.id;
+      }
+    }
+    return std::nullopt;  // removed or moved to another group while the host chose
+  }
+  const auto index = eligible_agents(roster.agents_, request);
   if (index.empty()) return std::nullopt;
+  auto& agents = roster.agents_;
   std::vector<const Agent*> eligible;
   for (auto i : index) eligible.push_back(&agents[i]);
   Context ctx{request, roster.cursors_[request.group]};

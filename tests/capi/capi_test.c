@@ -6,19 +6,7 @@
 
 #include <triage.h>
 
-static int passed, failed;
-#define CHECK(cond)                                                      \
-  do {                                                                   \
-    if (cond) {                                                          \
-      ++passed;                                                          \
-    } else {                                                             \
-      ++failed;                                                          \
-      fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n", __FILE__, __LINE__, #cond, \
-              triage_last_error_message());                              \
-    }                                                                    \
-  } while (0)
-
-static int contains(const char *hay, const char *needle) { return hay && strstr(hay, needle) != NULL; }
+#include "check.h"
 
 static void versions(void) {
   CHECK(strcmp(triage_version(), TRIAGE_VERSION_STRING) == 0);
@@ -389,6 +377,5 @@ int main(void) {
   threads(e);
   linker(e);
   triage_engine_free(e);
-  printf("%d passed, %d failed\n", passed, failed);
-  return failed ? 1 : 0;
+  return check_report();
 }

@@ -10,7 +10,6 @@ STATUS_LIST = os.path.join(REPO, "include", "triage", "status_list.h")
 DATA = os.path.join(REPO, "tests", "data")
 MINI_PACK = os.path.join(DATA, "mini_pack.json")
 BAD_PACK = os.path.join(DATA, "bad_pack.json")
-PYPROJECT = os.path.normpath(os.path.join(HERE, "..", "pyproject.toml"))
 
 # Every ticket carries created_at so that diagnoses do not depend on the clock.
 CREATED = "2026-11-20T10:00:00+08:00"

@@ -5,6 +5,7 @@ import os
 import sys
 import threading
 import unittest
+import weakref
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -217,6 +218,147 @@ class RosterTest(unittest.TestCase):
         self.roster.set_router("round_robin", lambda group, ids, language: len(ids) - 1)
         gc.collect()
         self.assertEqual(self.engine.diagnose(QUESTION, roster=self.roster)["route"]["agent"], "c2")
+
+
+class ReentrancyTest(unittest.TestCase):
+    """Callbacks that call the library back on the same thread (capi/triage.h, CALLBACKS)."""
+
+    def test_router_reads_and_changes_its_roster(self):
+        roster = triage.Roster(AGENTS)
+        seen = []
+
+        def pick_least_loaded(group, agent_ids, language):
+            loads = {a["id"]: a["open_tickets"] for a in roster.agents()}  # would deadlock in 0.2
+            seen.append(loads)
+            roster.set_open_tickets("c2", 0)
+            return agent_ids.index(min(agent_ids, key=lambda i: (loads[i], i)))
+
+        roster.set_router("round_robin", pick_least_loaded)
+        with triage.Engine() as engine:
+            self.assertEqual(engine.diagnose(QUESTION, roster=roster)["route"]["agent"], "c1")
+            self.assertEqual(seen, [{"c1": 0, "c2": 4}])
+            # c2's load was set to 0 inside the router; c1 got the ticket.
+            loads = {a["id"]: a["open_tickets"] for a in roster.agents()}
+            self.assertEqual(loads, {"c1": 1, "c2": 0})
+        roster.close()
+
+    def test_classifier_diagnoses_through_its_own_engine(self):
+        inner_ticket = dict(ZH_HANS, id="inner")
+        outer_ticket = {"id": "outer", "text": "快递三天没更新", "created_at": CREATED}
+        engines, inner, nesting = [], [], [False]
+
+        def nest(ticket):
+            if nesting[0] and ticket.get("id") == "outer":
+                inner.append(engines[0].diagnose(inner_ticket))
+            return [("scenario", "membership", 9)]
+
+        with triage.Engine.with_classifiers(classifiers={"nest": nest}) as engine:
+            engines.append(engine)
+            alone_inner = engine.diagnose(inner_ticket)
+            alone_outer = engine.diagnose(outer_ticket)
+            nesting[0] = True
+            outer = engine.diagnose(outer_ticket)
+            # Each is what it is when diagnosed alone: the nested call used scratch of its own.
+            self.assertEqual(inner, [alone_inner])
+            self.assertEqual(outer, alone_outer)
+            self.assertEqual(outer["labels"]["scenario"]["value"], "membership")
+            self.assertEqual(inner[0]["labels"]["problem_type"]["value"], "system_failure")
+
+    def test_endless_nesting_is_a_callback_error(self):
+        engines = []
+        depth = [0]
+        recursing = [True]
+
+        def recurse(ticket):
+            if recursing[0]:
+                depth[0] += 1
+                engines[0].diagnose(ticket)
+            return []
+
+        with triage.Engine.with_classifiers(classifiers={"recurse": recurse}) as engine:
+            engines.append(engine)
+            with self.assertRaises(triage.CallbackError) as cm:
+                engine.diagnose({"text": "x"})
+            self.assertEqual(depth[0], 16)
+            inner = cm.exception
+            while isinstance(inner.callback_exception, triage.CallbackError):
+                inner = inner.callback_exception
+            self.assertIn("nested more than 16", inner.message)
+            self.assertEqual(inner.where, "callback")
+            # Every level was released: the same thread diagnoses again.
+            recursing[0] = False
+            self.assertEqual(engine.diagnose({"text": "x", "id": "after"})["ticket_id"], "after")
+
+
+class KeepAliveTest(unittest.TestCase):
+    """What C may still call is kept; what it no longer can is released."""
+
+    def test_replaced_routers_are_released(self):
+        roster = triage.Roster(AGENTS)
+        refs = []
+        for n in range(20):
+            def router(group, ids, language, n=n):
+                return n % len(ids)
+            refs.append(weakref.ref(router))
+            roster.set_router("round_robin", router)
+            del router
+        gc.collect()
+        self.assertEqual([r() is None for r in refs], [True] * 19 + [False])
+        with triage.Engine() as engine:
+            self.assertEqual(engine.diagnose(QUESTION, roster=roster)["route"]["agent"], "c2")
+        roster.close()
+
+    def test_a_router_replaced_while_it_runs_lives_until_the_call_ends(self):
+        roster = triage.Roster(AGENTS)
+        released = []
+
+        def first(group, ids, language):
+            roster.set_router("round_robin", lambda g, i, l: 0)  # replaces the running router
+            gc.collect()
+            released.append(ref() is None)
+            return 1
+
+        ref = weakref.ref(first)
+        roster.set_router("round_robin", first)
+        del first
+        with triage.Engine() as engine:
+            self.assertEqual(engine.diagnose(QUESTION, roster=roster)["route"]["agent"], "c2")
+            self.assertEqual(released, [False])  # still running: kept
+            gc.collect()
+            self.assertIsNone(ref())  # the call ended: released
+            self.assertEqual(engine.diagnose(QUESTION, roster=roster)["route"]["agent"], "c1")
+        roster.close()
+
+    def test_swapped_out_classifiers_are_released(self):
+        holder = triage.EngineHolder()
+        refs = []
+        for n in range(20):
+            def classify(ticket, n=n):
+                return [("scenario", "membership", 9)]
+            refs.append(weakref.ref(classify))
+            with triage.Engine.with_classifiers(classifiers={f"c{n}": classify}) as engine:
+                holder.swap(engine)
+            del classify, engine
+        gc.collect()
+        self.assertEqual([r() is None for r in refs], [True] * 19 + [False])
+        self.assertEqual(holder.diagnose({"text": "x"})["labels"]["scenario"]["value"],
+                         "membership")
+        holder.swap_json(TINY_PACK)  # a pack alone: the last classifiers are released too
+        gc.collect()
+        self.assertIsNone(refs[-1]())
+        holder.close()
+
+    def test_a_handle_keeps_the_classifiers_of_its_engine(self):
+        calls = []
+        holder = triage.EngineHolder(triage.Engine.with_classifiers(
+            classifiers={"old": lambda t: calls.append("old") or []}))
+        before = holder.current()
+        holder.swap_json(TINY_PACK)
+        gc.collect()
+        before.diagnose({"text": "x"})  # the swapped-out engine still calls its classifier
+        self.assertEqual(calls, ["old"])
+        before.close()
+        holder.close()
 
 
 class HolderTest(unittest.TestCase):

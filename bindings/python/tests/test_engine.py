@@ -12,7 +12,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import triage  # noqa: E402
 from _support import (  # noqa: E402
-    BAD_PACK, CREATED, EN, MINI_PACK, PYPROJECT, ZH_HANS, ZH_HANT, read)
+    BAD_PACK, CREATED, EN, MINI_PACK, REPO, ZH_HANS, ZH_HANT, read)
 
 
 def run_in_threads(work, count):
@@ -33,22 +33,42 @@ def tearDownModule():
     ENGINE.close()
 
 
+def source_version():
+    """(major, minor, patch) and the version string of include/triage/version.h."""
+    import re
+
+    text = read(os.path.join(REPO, "include", "triage", "version.h"))
+    parts = tuple(int(re.search(rf"#define TRIAGE_VERSION_{p} (\d+)", text).group(1))
+                  for p in ("MAJOR", "MINOR", "PATCH"))
+    return parts, re.search(r'#define TRIAGE_VERSION_STRING "([^"]+)"', text).group(1)
+
+
 class VersionTest(unittest.TestCase):
-    def test_versions(self):
-        self.assertEqual(triage.__version__, "0.2.0")
-        self.assertEqual(triage.library_version(), "0.2.0")
-        self.assertEqual(triage.version_number(), 200)
+    def test_the_package_and_the_library_are_the_same_release(self):
+        (major, minor, patch), string = source_version()
+        self.assertEqual(string, f"{major}.{minor}.{patch}")
+        self.assertEqual(triage.__version__, string)  # bumped together with version.h
+        self.assertEqual(triage.library_version(), string)
+        self.assertEqual(triage.version_number(), major * 10000 + minor * 100 + patch)
         self.assertEqual(triage.abi_version(), triage.ABI_VERSION)
         self.assertEqual(triage.status_name(0), "ok")
         self.assertEqual(triage.status_name(12345), "unknown")
 
-    def test_pyproject_version_matches(self):
-        if not os.path.exists(PYPROJECT):
-            self.skipTest("pyproject.toml not next to the tests")
-        import tomllib
+    def test_setup_py_declares_the_package_version(self):
+        import re
 
-        with open(PYPROJECT, "rb") as f:
-            self.assertEqual(tomllib.load(f)["project"]["version"], triage.__version__)
+        setup_py = read(os.path.join(REPO, "bindings", "python", "setup.py"))
+        self.assertEqual(re.search(r'version="([^"]+)"', setup_py).group(1), triage.__version__)
+
+    def test_the_library_is_as_new_as_the_binding_needs(self):
+        from triage import _version
+
+        # The binding calls the 0.2 functions, so it needs at least 0.2 — and no newer than what
+        # it is shipped with, or its own check would refuse the library it was released with.
+        self.assertGreaterEqual(_version.MIN_VERSION_NUMBER, 200)
+        self.assertGreaterEqual(triage.version_number(), _version.MIN_VERSION_NUMBER)
+        (major, minor, patch), _ = source_version()
+        self.assertLessEqual(_version.MIN_VERSION_NUMBER, major * 10000 + minor * 100 + patch)
 
 
 class DiagnoseTest(unittest.TestCase):
@@ -177,10 +197,11 @@ class ErrorTest(unittest.TestCase):
     def test_exceptions_pickle_and_repr(self):
         import pickle
 
-        e = triage.TicketError(21, "/customer/tier: unknown", "field_value")
+        e = triage.TicketError(21, "/customer/tier: unknown", "field_value", "/customer/tier")
         again = pickle.loads(pickle.dumps(e))
         self.assertIs(type(again), triage.TicketError)
-        self.assertEqual((again.code, again.name, again.message), (e.code, e.name, e.message))
+        self.assertEqual((again.code, again.name, again.message, again.where),
+                         (e.code, e.name, e.message, e.where))
         self.assertIn("TicketError", repr(e))
 
     def test_closed_engine(self):
@@ -192,6 +213,25 @@ class ErrorTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             e._as_parameter_
         self.assertIn("closed", repr(e))
+
+    def test_where_comes_from_the_library_not_the_message(self):
+        e = self.assertFails(triage.TicketError, 21, "/customer/tier", ENGINE.diagnose,
+                             {"text": "x", "customer": {"tier": "gold"}})
+        self.assertEqual(e.where, "/customer/tier")
+        with self.assertRaises(triage.JsonError) as cm:
+            ENGINE.diagnose('{"text": }')
+        self.assertRegex(cm.exception.where, r"^1:\d+$")  # line:column of the syntax error
+        self.assertIn(repr(cm.exception.where), repr(cm.exception))
+        # A blank ticket in a batch is diagnosed alone; its error object takes that `where`.
+        with self.assertRaises(triage.JsonError) as cm:
+            ENGINE.diagnose("")
+        blank = ENGINE.diagnose_many(["", EN])[0]["error"]
+        self.assertEqual(blank["code"], cm.exception.name)
+        self.assertEqual(blank.get("where", ""), cm.exception.where)
+        # An error without a place has an empty `where`.
+        with self.assertRaises(triage.NotFoundError) as cm:
+            triage.Roster().set_available("nobody")
+        self.assertEqual(cm.exception.where, "")
 
     def test_python_side_argument_errors(self):
         with self.assertRaises(ValueError):

@@ -85,6 +85,34 @@ def header_limits():
             re.findall(r"\bTRIAGE_LIMIT_(\w+)\s*=\s*(\d+)", body.group(1))}
 
 
+class DocumentationTest(unittest.TestCase):
+    """triage.h documents every function in a block of its own, sqlite3.h's way."""
+
+    def test_every_function_has_its_block(self):
+        text = read(HEADER)
+        undocumented = []
+        for m in re.finditer(r"TRIAGE_C_API\s+[^;(]*?\b(triage_\w+)\s*\(", text):
+            if not text[:m.start()].rstrip().endswith("*/"):
+                undocumented.append(m.group(1))
+        self.assertEqual(undocumented, [])
+        self.assertGreaterEqual(len(header_functions()), 40)
+
+    def test_what_the_library_allocates_says_how_it_is_freed(self):
+        # A function that makes a handle names its free function; one that returns a string
+        # through `char **` names triage_string_free.
+        blocks = re.findall(r"/\*((?:(?!\*/).)*?)\*/\s*TRIAGE_C_API\s+[^;(]*?\b(triage_\w+)\s*\(",
+                            read(HEADER), re.S)
+        self.assertEqual(len(blocks), len(header_functions()))
+        for block, name in blocks:
+            with self.subTest(function=name):
+                params = header_functions()[name][1]
+                if re.search(r"_new\w*$|_build$|_acquire$", name):
+                    self.assertRegex(block, r"triage_\w+_free")
+                if any(re.match(r"char\s*\*\*", p) for p in params):
+                    self.assertIn("triage_string_free", block)
+                self.assertRegex(block, r"Threads|Cannot fail|thread")
+
+
 class LimitTest(unittest.TestCase):
     def test_every_limit_of_the_header_is_in_the_table_and_nothing_else(self):
         self.assertEqual(triage.LIMITS, header_limits())

@@ -13,7 +13,7 @@ import triage
 from triage import _ffi
 
 PACKAGE_DIR = os.path.dirname(os.path.abspath(triage.__file__))
-LIBRARY = os.path.realpath(_ffi.library_path) if os.sep in _ffi.library_path else None
+LIBRARY = os.path.realpath(_ffi.library_path()) if os.sep in _ffi.library_path() else None
 
 
 def run_python(code, env_changes, cwd=None):
@@ -90,7 +90,7 @@ class CheckTest(unittest.TestCase):
                 if name == "triage_abi_version":
                     return lambda: 2
                 if name == "triage_version":
-                    return lambda: "2.0.0"
+                    return lambda: b"2.0.0"
                 return types.SimpleNamespace()
 
         with mock.patch.object(_ffi, "open_library", return_value=(Future(), "/new/libtriage.so.2")):
@@ -103,14 +103,18 @@ class CheckTest(unittest.TestCase):
 
 
 class ImportTest(unittest.TestCase):
-    def test_bad_override_fails_the_import(self):
-        r = run_python("import triage", {"TRIAGE_LIBRARY": "/nonexistent/libtriage.so"})
+    def test_bad_override_fails_on_first_use_not_at_import(self):
+        r = run_python("import triage; print(triage.Config.loaded); triage.Engine()",
+                       {"TRIAGE_LIBRARY": "/nonexistent/libtriage.so"})
         self.assertNotEqual(r.returncode, 0)
+        self.assertEqual(r.stdout.strip(), "False")  # the import itself loaded nothing
         self.assertIn("LibraryNotFoundError", r.stderr)
         self.assertIn("/nonexistent/libtriage.so", r.stderr)
         self.assertIn("C ABI version 1", r.stderr)
+        self.assertIn("Config.set_library_file", r.stderr)
         r = run_python(
-            "try:\n import triage\nexcept ImportError as e:\n print(type(e).__name__)\n",
+            "import triage\ntry:\n triage.library_version()\nexcept ImportError as e:\n"
+            " print(type(e).__name__)\n",
             {"TRIAGE_LIBRARY": "/nonexistent/libtriage.so"})
         self.assertEqual(r.stdout.strip(), "LibraryNotFoundError")
 
@@ -152,6 +156,111 @@ class ImportTest(unittest.TestCase):
         r = run_python(code, {})
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stdout.strip(), "[]")
+
+
+# A stand-in for another build of libtriage: only the version functions, as an old or a future
+# library would have them (compiled here with the system's C compiler).
+FAKE_LIBRARY = r"""
+const char *triage_version(void) { return VERSION; }
+int triage_abi_version(void) { return ABI; }
+#ifdef NUMBER
+int triage_version_number(void) { return NUMBER; }
+#endif
+"""
+
+
+@unittest.skipUnless(LIBRARY, "the library was not loaded from a path")
+class ConfigTest(unittest.TestCase):
+    """``triage.Config``: which library the first use loads, and what it refuses (cindex.py's
+    Config.set_library_file / set_library_path / set_compatibility_check)."""
+
+    def fake(self, directory, name, version, abi, number=None):
+        compiler = shutil.which("cc") or shutil.which("gcc")
+        self.assertIsNotNone(compiler, "a C compiler is needed to build the stand-in libraries")
+        source = os.path.join(directory, name + ".c")
+        with open(source, "w") as f:
+            f.write(FAKE_LIBRARY)
+        path = os.path.join(directory, name)
+        defines = [f'-DVERSION="{version}"', f"-DABI={abi}"]
+        if number is not None:
+            defines.append(f"-DNUMBER={number}")
+        subprocess.run([compiler, "-shared", "-fPIC", "-o", path, source] + defines, check=True)
+        return path
+
+    def test_set_library_file_wins_over_the_environment(self):
+        code = ("import triage\n"
+                f"triage.Config.set_library_file({LIBRARY!r})\n"
+                "print(triage.Config.loaded)\n"
+                "print(triage.Engine().pack_name)\n"
+                "print(triage.Config.loaded, triage.library_path)\n")
+        r = run_python(code, {"TRIAGE_LIBRARY": "/nonexistent/libtriage.so"})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.splitlines(), ["False", "default", f"True {LIBRARY}"])
+
+    def test_set_library_path_loads_from_that_directory_only(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.symlink(LIBRARY, os.path.join(d, "libtriage.so.1"))
+            code = ("import triage\n"
+                    f"triage.Config.set_library_path({d!r})\n"
+                    "print(triage.library_path)\n")
+            r = run_python(code, {"TRIAGE_LIBRARY": "/nonexistent/libtriage.so"})
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stdout.strip(), os.path.join(d, "libtriage.so.1"))
+        with tempfile.TemporaryDirectory() as empty:
+            code = ("import triage\n"
+                    f"triage.Config.set_library_path({empty!r})\n"
+                    "triage.Engine()\n")
+            # The library is on LD_LIBRARY_PATH, but the directory given is the only place tried.
+            r = run_python(code, {"TRIAGE_LIBRARY": None,
+                                  "LD_LIBRARY_PATH": os.path.dirname(LIBRARY)})
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("LibraryNotFoundError", r.stderr)
+            self.assertIn(os.path.join(empty, "libtriage.so.1"), r.stderr)
+            self.assertNotIn("search path", r.stderr)
+
+    def test_settings_are_fixed_once_loaded(self):
+        triage.library_version()  # loaded in this process
+        self.assertTrue(triage.Config.loaded)
+        for change in (lambda: triage.Config.set_library_file("/x/libtriage.so.1"),
+                       lambda: triage.Config.set_library_path("/x"),
+                       lambda: triage.Config.set_compatibility_check(False)):
+            with self.assertRaises(triage.LibraryLoadedError) as cm:
+                change()
+            self.assertIn(triage.library_path, str(cm.exception))
+        self.assertIsNone(triage.Config.library_file)
+
+    def test_an_older_library_is_refused_by_version(self):
+        with tempfile.TemporaryDirectory() as d:
+            old = self.fake(d, "libtriage.so.1", "0.1.0", 1)  # 0.1 had no triage_version_number
+            code = f"import triage\ntriage.Config.set_library_file({old!r})\ntriage.Engine()\n"
+            r = run_python(code, {})
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("LibraryVersionError", r.stderr)
+            self.assertIn("libtriage 0.1.0 is older than the triage Python binding", r.stderr)
+            self.assertIn("triage 0.2.0 or later", r.stderr)
+            self.assertIn(old, r.stderr)
+
+    def test_another_abi_generation_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            future = self.fake(d, "libtriage.so.2", "2.0.0", 2, 20000)
+            code = f"import triage\ntriage.Config.set_library_file({future!r})\ntriage.abi_version()\n"
+            r = run_python(code, {})
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("LibraryVersionError", r.stderr)
+            self.assertIn("libtriage 2.0.0 has C ABI version 2", r.stderr)
+
+    def test_without_the_check_a_missing_function_is_named_when_called(self):
+        with tempfile.TemporaryDirectory() as d:
+            old = self.fake(d, "libtriage.so.1", "0.1.0", 1)
+            code = ("import triage\n"
+                    "triage.Config.set_compatibility_check(False)\n"
+                    f"triage.Config.set_library_file({old!r})\n"
+                    "print(triage.library_version())\n"
+                    "triage.version_number()\n")
+            r = run_python(code, {})
+            self.assertEqual(r.stdout.strip(), "0.1.0")
+            self.assertIn("AttributeError", r.stderr)
+            self.assertIn("has no function triage_version_number", r.stderr)
 
 
 if __name__ == "__main__":

@@ -6,12 +6,15 @@
 >>> d["labels"]["problem_type"]["value"], d["urgency"]
 ('system_failure', 'high')
 
-Only the standard library is needed; the shared library is found as described in
-:mod:`triage._ffi` (``$TRIAGE_LIBRARY``, next to the package, then the system search path).
-Text is UTF-8 and lengths are passed explicitly. Engines are immutable and may be shared between
+Only the standard library is needed. The shared library is loaded on first use, not at import:
+``triage.Config.set_library_file(path)`` or ``triage.Config.set_library_path(directory)`` before
+that chooses it; otherwise ``$TRIAGE_LIBRARY``, next to the package, then the system search path
+(:mod:`triage._ffi`). The library must have this package's C ABI version and be at least as new
+as the package needs, or the first use raises :class:`LibraryVersionError`. Text is UTF-8 and lengths are passed explicitly. Engines are immutable and may be shared between
 threads; the library releases the GIL while it works.
 """
 
+import contextlib
 import ctypes
 import datetime as _dt
 import gc
@@ -40,7 +43,7 @@ from ._errors import (
     error_class,
     park_callback_exception,
 )
-from ._ffi import LibraryNotFoundError, LibraryVersionError, lib
+from ._ffi import Config, LibraryLoadedError, LibraryNotFoundError, LibraryVersionError, lib
 from ._version import ABI_VERSION, __version__
 
 __all__ = [
@@ -65,6 +68,8 @@ __all__ = [
     "CallbackError",
     "TriageMemoryError",
     "InternalError",
+    "Config",
+    "LibraryLoadedError",
     "LibraryNotFoundError",
     "LibraryVersionError",
     "error_class",
@@ -76,8 +81,12 @@ __all__ = [
     "Linker",
 ]
 
-#: The path (or name) the shared library was loaded from.
-library_path = _ffi.library_path
+def __getattr__(name):
+    # ``triage.library_path``: the path (or name) the shared library was loaded from; reading it
+    # loads the library (PEP 562 keeps it an attribute while loading stays lazy).
+    if name == "library_path":
+        return _ffi.library_path()
+    raise AttributeError(f"module 'triage' has no attribute {name!r}")
 
 
 def library_version():
@@ -328,8 +337,6 @@ class _Scratch(_Handle):
 
 
 _scratch = threading.local()
-_classification_values = lib.triage_classification_values
-_classification_route = lib.triage_classification_route
 
 
 def _thread_scratch():
@@ -442,8 +449,10 @@ class Engine(_Handle):
             return json.loads(_string_result(lib.triage_diagnose_json, self._p, data, len(data)))
         if not isinstance(roster, Roster):
             raise TypeError(f"roster: expected triage.Roster, got {type(roster).__name__}")
-        return json.loads(
-            _string_result(lib.triage_diagnose_json_routed, self._p, roster._p, data, len(data)))
+        with roster._routing():
+            out = _string_result(lib.triage_diagnose_json_routed, self._p, roster._p, data,
+                                 len(data))
+        return json.loads(out)
 
     def diagnose_many(self, tickets, threads=1, raw=False, select=None):
         """Many tickets (dicts or JSON texts) in one triage_diagnose_jsonl call.
@@ -514,9 +523,8 @@ class Engine(_Handle):
             self.diagnose(data)
         except TriageError as e:
             error = {"code": e.name, "message": e.message}
-            where = re.match(r"(\d+:\d+): ", e.message)
-            if where:
-                error["where"] = where.group(1)
+            if e.where:
+                error["where"] = e.where
             return {"line": line, "error": error}
         raise InternalError(int(Status.ERR_INTERNAL), f"line {line}: a blank ticket was accepted")
 
@@ -560,17 +568,17 @@ class Engine(_Handle):
             ptr = s._ptr
             call(self._p, data, len(data), ptr)
             values, confidences = s.values, s.confidences
-            n = _classification_values(ptr, values, confidences, len(values))
+            n = lib.triage_classification_values(ptr, values, confidences, len(values))
             if n > len(values):
                 s.resize(n)
                 values, confidences = s.values, s.confidences
-                _classification_values(ptr, values, confidences, n)
+                lib.triage_classification_values(ptr, values, confidences, n)
             assisting = s.assisting
-            m = _classification_route(ptr, *s.route_refs, assisting, len(assisting))
+            m = lib.triage_classification_route(ptr, *s.route_refs, assisting, len(assisting))
             if m > len(assisting):
                 s.resize(len(values), m)
                 assisting = s.assisting
-                _classification_route(ptr, *s.route_refs, assisting, m)
+                lib.triage_classification_route(ptr, *s.route_refs, assisting, m)
             raw = values[:n] + [s.urgency.value, s.primary.value, s.group.value] + assisting[:m]
         finally:
             s.busy = False
@@ -654,13 +662,20 @@ class Roster(_Handle):
     """The host's agents, for routed diagnoses: ``engine.diagnose(ticket, roster=roster)``.
 
     Agents are dicts {"id", "group", "skills": [], "languages": [], "open_tickets", "available"}.
-    The library locks the roster internally, so it may be shared between threads.
+    The library locks the roster internally, so it may be shared between threads. A router may
+    call the roster back (read or change agents) and may diagnose: the library runs it outside
+    the roster's lock.
     """
 
     _free_name = "triage_roster_free"
 
     def __init__(self, agents=None):
-        self._routers = []  # every CFUNCTYPE ever registered: C may hold any of them
+        # The CFUNCTYPE of each registered name (what C calls), and those replaced while a routed
+        # diagnosis was running, which may still be calling them: kept until none runs.
+        self._routers = {}
+        self._retired = []
+        self._running = 0
+        self._lock = threading.Lock()
         out = _ffi.roster_p()
         lib.triage_roster_new(byref(out))
         self._ptr = out
@@ -693,8 +708,26 @@ class Roster(_Handle):
         if not callable(router):
             raise TypeError(f"router {name!r} is not callable")
         callback = _router_callback(name, router)
-        lib.triage_roster_set_router(self._p, _cstr(name, "router name"), callback, None)
-        self._routers.append((callback, router))
+        with self._lock:
+            lib.triage_roster_set_router(self._p, _cstr(name, "router name"), callback, None)
+            old = self._routers.get(name)
+            self._routers[name] = (callback, router)
+            if old is not None and self._running:
+                self._retired.append(old)
+
+    @contextlib.contextmanager
+    def _routing(self):
+        """Around a routed diagnosis: counts it, and releases the replaced routers after the last
+        one running ends (a call that began before a replacement may still be in the old one)."""
+        with self._lock:
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running -= 1
+                if not self._running:
+                    self._retired.clear()
 
     def __repr__(self):
         return "<triage.Roster closed>" if self.closed else f"<triage.Roster {len(self.agents())} agents>"
@@ -711,30 +744,39 @@ class EngineHolder(_Handle):
             engine = Engine()
         if not isinstance(engine, Engine):
             raise TypeError(f"engine: expected triage.Engine, got {type(engine).__name__}")
-        self._keepalive = [engine._keepalive]  # its classifiers live on in the holder
+        # The classifiers of the engine in force: the holder's own copy of it may call them. Handles
+        # from current() keep those of the engine they got; a swapped-out engine's are released
+        # with its last handle. The lock pairs each engine with its classifiers.
+        self._lock = threading.Lock()
         out = _ffi.holder_p()
         lib.triage_holder_new(engine._p, byref(out))
         self._ptr = out
+        self._keepalive = engine._keepalive
 
     def swap_json(self, pack):
         """Compiles ``pack`` (text or dict) and installs it; on failure raises and keeps the old
         engine.
         Host classifiers are not carried over; build an engine with them and use :meth:`swap`."""
-        data = _json_bytes(pack)
-        lib.triage_holder_swap_json(self._p, data, len(data))
+        # Compiled outside the lock (current() must not wait for a compile), then installed as
+        # swap() does; a pack that fails raises here and the holder is untouched.
+        with Engine.from_json(pack) as engine:
+            self.swap(engine)
 
     def swap(self, engine):
         """Installs an engine already built (for example one with host classifiers)."""
         if not isinstance(engine, Engine):
             raise TypeError(f"engine: expected triage.Engine, got {type(engine).__name__}")
-        self._keepalive.append(engine._keepalive)
-        lib.triage_holder_swap(self._p, engine._p)
+        with self._lock:
+            lib.triage_holder_swap(self._p, engine._p)
+            self._keepalive = engine._keepalive
 
     def current(self):
         """A new :class:`Engine` handle on the engine in force now."""
         out = _ffi.engine_p()
-        lib.triage_holder_acquire(self._p, byref(out))
-        return Engine._wrap(out, tuple(self._keepalive))
+        with self._lock:
+            lib.triage_holder_acquire(self._p, byref(out))
+            keepalive = self._keepalive
+        return Engine._wrap(out, keepalive)
 
     def diagnose(self, ticket, roster=None):
         """Diagnoses on the current engine."""

@@ -70,12 +70,15 @@ class TriageError(Exception):
     ``code`` is the status (an ``int``; ``status`` gives the :class:`Status` member when the code is
     one this package knows), ``name`` is ``triage_status_name(code)`` and ``message`` is
     ``triage_last_error_message()`` read right after the failure; it names the place
-    ("/customer/tier: unknown value …").
+    ("/customer/tier: unknown value …"). ``where`` is the place alone in machine-readable form,
+    ``triage_last_error_where()``: a JSON pointer ("/customer/tier"), "line:column", a rule id, a
+    path, or "" when the failure has no place.
     """
 
-    def __init__(self, code, message="", name=None):
+    def __init__(self, code, message="", name=None, where=""):
         self.code = int(code)
         self.message = message
+        self.where = where or ""
         if name is None:
             try:
                 name = Status(self.code).status_name
@@ -95,10 +98,11 @@ class TriageError(Exception):
         return f"{self.message} [{self.name} ({self.code})]" if self.message else f"{self.name} ({self.code})"
 
     def __repr__(self):
-        return f"{type(self).__name__}(code={self.code}, name={self.name!r}, message={self.message!r})"
+        return (f"{type(self).__name__}(code={self.code}, name={self.name!r}, "
+                f"message={self.message!r}, where={self.where!r})")
 
     def __reduce__(self):
-        return (type(self), (self.code, self.message, self.name))
+        return (type(self), (self.code, self.message, self.name, self.where))
 
 
 class InvalidArgument(TriageError):
@@ -180,8 +184,8 @@ def error_class(code):
     return _CLASSES.get(code, TriageError)
 
 
-def make_error(code, message="", name=None):
-    return error_class(code)(code, message, name)
+def make_error(code, message="", name=None, where=""):
+    return error_class(code)(code, message, name, where)
 
 
 # ---- exceptions raised inside Python callbacks ------------------------------------------------

@@ -1,8 +1,14 @@
 """The C ABI of libtriage (capi/triage.h) as ctypes sees it.
 
 One table, :data:`FUNCTIONS`, lists every function of the header as
-``(name, argtypes, restype, errcheck)``; :func:`load` finds the shared library, applies the table
-to it (after clang's ``cindex.py`` ``register_function``) and checks the ABI version.
+``(name, argtypes, restype, errcheck)``; :func:`load` finds the shared library, checks that it is
+one this binding speaks (ABI version, then version number) and applies the table to it (after
+clang's ``cindex.py`` ``register_function``).
+
+Loading is lazy, as in ``cindex.py``: ``import triage`` opens nothing; the first attribute read
+from :data:`lib` loads the library that :class:`Config` names (``Config.set_library_file`` /
+``Config.set_library_path``, else ``$TRIAGE_LIBRARY``, next to the package, the system search
+path). After that the configuration is fixed.
 
 Conventions:
 
@@ -19,6 +25,7 @@ import ctypes
 import ctypes.util
 import glob
 import os
+import threading
 from ctypes import (
     CFUNCTYPE,
     POINTER,
@@ -33,15 +40,16 @@ from ctypes import (
 )
 
 from ._errors import CallbackError, make_error, take_callback_exception
-from ._version import ABI_VERSION, __version__
+from ._version import ABI_VERSION, MIN_VERSION_NUMBER, __version__
 
 __all__ = [
     "ABI_VERSION",
+    "Config",
     "FUNCTIONS",
+    "LibraryLoadedError",
     "LibraryNotFoundError",
     "LibraryVersionError",
     "lib",
-    "library_path",
     "load",
     "take_string",
     "classifier_fn",
@@ -50,7 +58,9 @@ __all__ = [
 
 LIBRARY_ENV = "TRIAGE_LIBRARY"
 SONAME = f"libtriage.so.{ABI_VERSION}"
-_EXPECTED = f"libtriage with C ABI version {ABI_VERSION} ({SONAME}, triage {__version__} or later)"
+_EXPECTED = (f"libtriage with C ABI version {ABI_VERSION} ({SONAME}, triage "
+             f"{MIN_VERSION_NUMBER // 10000}.{MIN_VERSION_NUMBER // 100 % 100}."
+             f"{MIN_VERSION_NUMBER % 100} or later)")
 
 
 class LibraryNotFoundError(ImportError):
@@ -58,8 +68,12 @@ class LibraryNotFoundError(ImportError):
 
 
 class LibraryVersionError(ImportError):
-    """A libtriage was loaded but is not the one this package speaks: a missing symbol or another
-    ABI version."""
+    """A libtriage was loaded but is not the one this package speaks: another ABI version, a
+    version older than the binding needs, or a missing symbol."""
+
+
+class LibraryLoadedError(RuntimeError):
+    """:class:`Config` was changed after the library was loaded (by the first use of triage)."""
 
 
 # ---- opaque handle types -----------------------------------------------------------------------
@@ -126,11 +140,9 @@ def check_status(result, func, args):
     parked = take_callback_exception()
     if result == 0:
         return result
-    message = lib.triage_last_error_message()
-    where = lib.triage_last_error_where()
-    name = lib.triage_status_name(result)
-    err = make_error(result, message, name)
-    err.where = where  # the place in machine-readable form: "/customer/tier", "1:2", a path
+    # The code and the place come from their own fields, never from the message's text.
+    err = make_error(result, lib.triage_last_error_message(), lib.triage_status_name(result),
+                     lib.triage_last_error_where())
     if isinstance(parked, (KeyboardInterrupt, SystemExit)):
         raise parked  # Ctrl-C inside a callback stays Ctrl-C
     if parked is not None and isinstance(err, CallbackError):
@@ -249,12 +261,15 @@ FUNCTIONS = [
 ]
 
 
-def register_functions(library, path):
-    """Applies :data:`FUNCTIONS` to a loaded ``CDLL``."""
+def register_functions(library, path, check=True):
+    """Applies :data:`FUNCTIONS` to a loaded ``CDLL``. A missing function is an error unless
+    ``check`` is false; then it is left out (calling it raises AttributeError)."""
     for name, argtypes, restype, errcheck in FUNCTIONS:
         try:
             func = getattr(library, name)
         except AttributeError:
+            if not check:
+                continue
             raise LibraryVersionError(
                 f"{path}: symbol {name} is missing; the triage Python binding {__version__} "
                 f"needs {_EXPECTED}",
@@ -266,8 +281,35 @@ def register_functions(library, path):
             func.errcheck = errcheck
 
 
+def check_versions(library, path):
+    """Refuses a library of another ABI generation or older than :data:`MIN_VERSION_NUMBER`,
+    before any other function of it is called (a missing function would say less)."""
+    library.triage_abi_version.restype = ctypes.c_int
+    library.triage_version.restype = ctypes.c_char_p
+    abi = library.triage_abi_version()
+    version = (library.triage_version() or b"?").decode("utf-8", "replace")
+    if abi != ABI_VERSION:
+        raise LibraryVersionError(
+            f"{path}: libtriage {version} has C ABI version {abi}; the triage Python binding "
+            f"{__version__} needs {_EXPECTED}",
+            path=path,
+        )
+    number_fn = getattr(library, "triage_version_number", None)  # since 0.2
+    number = 0
+    if number_fn is not None:
+        number_fn.restype = ctypes.c_int
+        number = number_fn()
+    if number < MIN_VERSION_NUMBER:
+        raise LibraryVersionError(
+            f"{path}: libtriage {version} is older than the triage Python binding {__version__} "
+            f"supports; it needs {_EXPECTED}",
+            path=path,
+        )
+
+
 # ---- finding the library -----------------------------------------------------------------------
-def candidates(override=None, package_dir=None, find_library=ctypes.util.find_library):
+def candidates(override=None, package_dir=None, find_library=ctypes.util.find_library,
+               system=True):
     """The places to try, in order, as (description, argument for ``CDLL``); lazily, so that
     ``find_library`` (which runs ``ldconfig``) only runs when the earlier places failed.
 
@@ -275,16 +317,20 @@ def candidates(override=None, package_dir=None, find_library=ctypes.util.find_li
     2. next to the package: ``triage/libtriage.so.<ABI>``, ``triage/libtriage.so``, then any other
        ``triage/libtriage.so*``;
     3. the system search path: ``libtriage.so.<ABI>`` (the soname of this ABI) through the dynamic
-       linker, then whatever ``ctypes.util.find_library("triage")`` names.
+       linker, then whatever ``ctypes.util.find_library("triage")`` names (not with
+       ``system=False``: a directory given by ``Config.set_library_path`` is the only place).
     """
     if override:
         yield f"${LIBRARY_ENV}={override}", override
         return
     if package_dir:
+        where = "next to the package" if system else "Config.set_library_path"
         preferred = [os.path.join(package_dir, SONAME), os.path.join(package_dir, "libtriage.so")]
         others = sorted(set(glob.glob(os.path.join(package_dir, "libtriage.so*"))) - set(preferred))
         for path in preferred + others:
-            yield f"next to the package: {path}", path
+            yield f"{where}: {path}", path
+    if not system:
+        return
     yield f"the dynamic linker's search path: {SONAME}", SONAME
     if find_library is not None:
         try:
@@ -313,27 +359,126 @@ def open_library(places):
             tried.append(f"{description} ({exc})")
     raise LibraryNotFoundError(
         f"cannot load libtriage; the triage Python binding {__version__} needs {_EXPECTED}. "
-        f"Tried: " + "; ".join(tried) + f". Set ${LIBRARY_ENV} to the library's path.",
+        f"Tried: " + "; ".join(tried) + f". Call triage.Config.set_library_file(path) before the "
+        f"first use of triage, or set ${LIBRARY_ENV} to the library's path.",
         name="triage",
     )
 
 
-def load(override=None, package_dir=None, find_library=ctypes.util.find_library):
-    """Finds, loads, registers and checks libtriage; returns (CDLL, path)."""
-    library, path = open_library(candidates(override, package_dir, find_library))
-    register_functions(library, path)
-    abi = library.triage_abi_version()
-    if abi != ABI_VERSION:
-        version = library.triage_version()
-        raise LibraryVersionError(
-            f"{path}: libtriage {version} has C ABI version {abi}; the triage Python binding "
-            f"{__version__} needs {_EXPECTED}",
-            path=path,
-        )
+def load(override=None, package_dir=None, find_library=ctypes.util.find_library, check=True,
+         system=True):
+    """Finds, loads, checks and registers libtriage; returns (CDLL, path)."""
+    library, path = open_library(candidates(override, package_dir, find_library, system))
+    if check:
+        check_versions(library, path)
+    register_functions(library, path, check)
     return library, path
 
 
-lib, library_path = load(os.environ.get(LIBRARY_ENV), os.path.dirname(os.path.abspath(__file__)))
+class Config:
+    """Where the shared library comes from, as clang's ``cindex.Config``: set before the first
+    use of triage (the first call that needs the library loads it); afterwards a change raises
+    :class:`LibraryLoadedError`.
+
+    >>> triage.Config.set_library_file("/opt/triage/lib/libtriage.so.1")  # doctest: +SKIP
+
+    Without either setting, ``$TRIAGE_LIBRARY`` is used, then the package directory, then the
+    system search path.
+    """
+
+    library_file = None
+    library_path = None
+    compatibility_check = True
+    loaded = False
+
+    @staticmethod
+    def _before_loading(what):
+        if Config.loaded:
+            raise LibraryLoadedError(
+                f"{what}: libtriage is already loaded from {_state.path}; set it before the "
+                "first use of triage")
+
+    @staticmethod
+    def set_library_file(filename):
+        """The exact file to load (wins over :meth:`set_library_path` and ``$TRIAGE_LIBRARY``)."""
+        Config._before_loading("Config.set_library_file")
+        Config.library_file = os.fspath(filename)
+
+    @staticmethod
+    def set_library_path(path):
+        """A directory to load ``libtriage.so.<ABI>`` (or ``libtriage.so``, or another
+        ``libtriage.so*``) from, instead of ``$TRIAGE_LIBRARY`` and the search path."""
+        Config._before_loading("Config.set_library_path")
+        Config.library_path = os.fspath(path)
+
+    @staticmethod
+    def set_compatibility_check(check):
+        """Whether to refuse a library of another ABI version, an older version or with missing
+        functions (default True). Without the check an absent function raises AttributeError
+        when called: for development against a library being changed only."""
+        Config._before_loading("Config.set_compatibility_check")
+        Config.compatibility_check = bool(check)
+
+    @staticmethod
+    def places():
+        """What :func:`load` is given: (override, package_dir) from the settings."""
+        if Config.library_file is not None:
+            return Config.library_file, None
+        if Config.library_path is not None:
+            # The directory replaces the search: only its files are tried.
+            return None, Config.library_path
+        return os.environ.get(LIBRARY_ENV), os.path.dirname(os.path.abspath(__file__))
+
+
+class _State:
+    lock = threading.Lock()
+    library = None
+    path = None
+
+
+_state = _State()
+
+
+def _load_now():
+    """Loads once (thread-safe); a failure is raised again on the next use, not cached."""
+    with _state.lock:
+        if _state.library is None:
+            override, package_dir = Config.places()
+            # A directory from Config.set_library_path is the only place: no search path after it.
+            library, path = load(override, package_dir, check=Config.compatibility_check,
+                                 system=Config.library_path is None or
+                                 Config.library_file is not None)
+            _state.library, _state.path = library, path
+            Config.loaded = True
+    return _state.library
+
+
+class _LazyLibrary:
+    """:data:`lib`: the registered functions of the loaded ``CDLL``, loading it on first use.
+    After loading, every function is an attribute of this object (a plain lookup, no proxying)."""
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        library = _load_now()
+        for fname, _, _, _ in FUNCTIONS:
+            func = getattr(library, fname, None)
+            if func is not None:
+                self.__dict__[fname] = func
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            raise AttributeError(f"libtriage at {_state.path} has no function {name}") from None
+
+
+#: The library's functions (see :data:`FUNCTIONS`); the first use loads the library.
+lib = _LazyLibrary()
+
+
+def library_path():
+    """The path (or name) the library was loaded from, loading it if needed."""
+    _load_now()
+    return _state.path
 
 
 # ---- helpers -----------------------------------------------------------------------------------
