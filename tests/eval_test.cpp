@@ -5,7 +5,7 @@
 //   E3 我要退款 → product_function ✗ (5/6 → 0.833; expected service_process), payment_refund ✓
 //   (0.5) E4 你好 → no problem_type (abstains) ✗ E5 订单 → order ✓ (0.667); an unknown target is
 //   ignored
-#include "triage/eval.hpp"
+#include "triage/backtest.hpp"
 
 #include <gtest/gtest.h>
 

@@ -21,7 +21,7 @@
 #include "triage/classifier.hpp"
 #include "triage/engine.hpp"
 #include "triage/error.hpp"
-#include "triage/eval.hpp"
+#include "triage/backtest.hpp"
 #include "triage/linear_model.hpp"
 #include "triage/pack.hpp"
 

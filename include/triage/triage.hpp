@@ -10,7 +10,7 @@
 #include "triage/engine.hpp"
 #include "triage/entities.hpp"
 #include "triage/error.hpp"
-#include "triage/eval.hpp"
+#include "triage/backtest.hpp"
 #include "triage/evaluation.hpp"
 #include "triage/files.hpp"
 #include "triage/fold.hpp"

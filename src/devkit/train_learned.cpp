@@ -6,7 +6,7 @@
 
 #include "learned/learned_access.hpp"
 #include "triage/engine.hpp"
-#include "triage/eval.hpp"
+#include "triage/backtest.hpp"
 #include "triage/linear_model.hpp"
 #include "triage/text_features.hpp"
 

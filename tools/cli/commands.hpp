@@ -11,7 +11,7 @@
 
 #include "sha256.hpp"
 #include "triage/engine.hpp"
-#include "triage/eval.hpp"
+#include "triage/backtest.hpp"
 #include "triage/linear_model.hpp"
 #include "triage/metrics.hpp"
 

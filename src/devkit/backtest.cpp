@@ -1,4 +1,4 @@
-#include "triage/eval.hpp"
+#include "triage/backtest.hpp"
 
 #include <algorithm>
 #include <cmath>
