@@ -18,10 +18,10 @@
 
 #include <gsl/span>
 
+#include "triage/backtest.hpp"
 #include "triage/classifier.hpp"
 #include "triage/engine.hpp"
 #include "triage/error.hpp"
-#include "triage/backtest.hpp"
 #include "triage/linear_model.hpp"
 #include "triage/pack.hpp"
 

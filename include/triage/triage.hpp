@@ -2,6 +2,7 @@
 // train functions) are provided by triage_devkit (CMake triage::devkit), not by the core library.
 #pragma once
 
+#include "triage/backtest.hpp"
 #include "triage/batch.hpp"
 #include "triage/calendar.hpp"
 #include "triage/chain.hpp"
@@ -10,7 +11,6 @@
 #include "triage/engine.hpp"
 #include "triage/entities.hpp"
 #include "triage/error.hpp"
-#include "triage/backtest.hpp"
 #include "triage/evaluation.hpp"
 #include "triage/files.hpp"
 #include "triage/fold.hpp"

@@ -5,8 +5,8 @@
 #include <cstdio>
 
 #include "learned/learned_access.hpp"
-#include "triage/engine.hpp"
 #include "triage/backtest.hpp"
+#include "triage/engine.hpp"
 #include "triage/linear_model.hpp"
 #include "triage/text_features.hpp"
 

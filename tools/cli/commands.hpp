@@ -10,8 +10,8 @@
 #include <boost/json/object.hpp>
 
 #include "sha256.hpp"
-#include "triage/engine.hpp"
 #include "triage/backtest.hpp"
+#include "triage/engine.hpp"
 #include "triage/linear_model.hpp"
 #include "triage/metrics.hpp"
 
