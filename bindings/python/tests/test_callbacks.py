@@ -332,11 +332,14 @@ class KeepAliveTest(unittest.TestCase):
     def test_swapped_out_classifiers_are_released(self):
         holder = triage.EngineHolder()
         refs = []
+        # A one-dimension pack: what is kept depends on the swaps, not on the pack's size.
+        pack = {"schema": 1, "name": "keep", "version": "1",
+                "dimensions": [{"id": "scenario", "values": ["membership", "other"]}]}
         for n in range(20):
             def classify(ticket, n=n):
                 return [("scenario", "membership", 9)]
             refs.append(weakref.ref(classify))
-            with triage.Engine.with_classifiers(classifiers={f"c{n}": classify}) as engine:
+            with triage.Engine.with_classifiers(pack, {f"c{n}": classify}) as engine:
                 holder.swap(engine)
             del classify, engine
         gc.collect()
