@@ -5,6 +5,7 @@
 
 #include "test_util.hpp"
 #include "triage/engine.hpp"
+#include "triage/evaluation.hpp"
 #include "triage/metrics.hpp"
 
 namespace {
@@ -115,6 +116,45 @@ TEST(RepeatContact, EarlierContactPhrasingsAreFoundAndTheirNearMissesAreNot) {
     ASSERT_TRUE(no.repeat_contact) << near_miss;
     EXPECT_FALSE(no.repeat_contact->found) << near_miss;
   }
+}
+
+// The keyword scan tells which patterns can match (their literals are present) and only those
+// run; that must never lose a match: not when a pattern's literal is also a rule's keyword
+// (投诉 is rk.complaint's), not in a field other than the text, not for a pattern with no
+// literal at all (it runs on every ticket), and not on the classification path either.
+TEST(RepeatContact, EveryPatternRunsWhereverItsLiteralsAppear) {
+  auto pack = triage::test::mini_pack_with_default_sla();
+  pack["repeat_contact"] =
+      boost::json::parse(R"({"patterns": ["投诉过", "\\bagain\\b", "[0-9]{6}[a-z]"]})");
+  pack["urgency"].as_object()["rules"].as_array().push_back(boost::json::parse(
+      R"({"id": "u.repeat", "when": {"repeat_contact": true}, "at_least": "high"})"));
+  const auto e = *triage::Engine::from_json(boost::json::serialize(pack));
+  const auto found = [&](triage::Ticket t) {
+    triage::DiagnoseOptions o;
+    o.now = triage::test::at("2026-11-20T10:00:00+08:00");
+    const auto d = e.diagnose(t, o);
+    triage::Evaluation ev;
+    triage::Classification c;
+    e.classify(t, ev, c);
+    EXPECT_EQ(c.urgency == triage::Urgency::high, d.repeat_contact->found) << t.text;
+    return d.repeat_contact->found ? d.repeat_contact->evidence.front().field + ":" +
+                                         d.repeat_contact->evidence.front().text
+                                   : std::string("none");
+  };
+  triage::Ticket shared_keyword;
+  shared_keyword.text = "上周已经投诉过了";
+  EXPECT_EQ(found(shared_keyword), "text:投诉过");
+  triage::Ticket in_subject;
+  in_subject.subject = "Writing AGAIN";
+  in_subject.text = "the router still drops";
+  EXPECT_EQ(found(in_subject), "subject:AGAIN");
+  triage::Ticket in_error;
+  in_error.text = "upload fails";
+  in_error.error_message = "code 123456x";
+  EXPECT_EQ(found(in_error), "error_message:123456x");
+  triage::Ticket none;
+  none.text = "第一次投诉: the upload fails";
+  EXPECT_EQ(found(none), "none");
 }
 
 TEST(RepeatContact, UrgencyRulesAndTemplatesUseIt) {

@@ -130,7 +130,8 @@ class Engine {
   void extract_entities(const Ticket& ticket, Evaluation& ev) const;
   bool regex_matches(std::uint32_t regex, const Ticket& ticket) const;
   void extract_entity_kinds(const Ticket& ticket, std::uint32_t kinds, const Evaluation& ev) const;
-  bool repeat_contact_occurs(const Ticket& ticket, std::string& scratch) const;
+  bool repeat_contact_occurs(const Ticket& ticket, const Evaluation& ev,
+                             std::string& scratch) const;
   std::shared_ptr<const detail::CompiledPack> impl_;
 };
 

@@ -131,11 +131,12 @@ struct CompiledPack {
   // A regular expression can only match when each of its clauses has an atom present (literals
   // RE2's FilteredRE2 requires; see regex_gate in engine.cpp). The atoms join the keyword
   // automaton; once every clause is met the expression is possible, and it runs when a
-  // condition asks.
+  // condition asks. The repeat-contact expressions are gated the same way, numbered after the
+  // conditions' (gated_count()): find() runs only those the scan made possible.
   std::uint32_t atom_base = 0;                 // pattern ids >= atom_base are atoms
   std::vector<std::uint32_t> atom_uses_begin;  // CSR: atom → (expression, clause)
   std::vector<AtomUse> atom_uses;
-  std::vector<std::uint8_t> regex_clause_count;   // per expression (0: unfiltered)
+  std::vector<std::uint8_t> regex_clause_count;   // per gated expression (0: unfiltered)
   std::vector<std::uint32_t> unfiltered_regexes;  // no atoms: possible in every ticket
   std::vector<std::uint32_t> regex_rules_begin;   // CSR: regex → rules (evaluation indices)
   std::vector<std::uint32_t> regex_rules;
@@ -145,6 +146,10 @@ struct CompiledPack {
   std::size_t value_count = 0;
   std::vector<std::shared_ptr<const Classifier>> classifiers;
   std::size_t memory_bytes = 0;
+  /// Expressions with a gate: the conditions' (`regexes`), then the repeat-contact patterns.
+  std::size_t gated_count() const {
+    return regexes.size() + (repeat_contact ? repeat_contact->pattern_count() : 0);
+  }
 };
 
 }  // namespace detail

@@ -253,8 +253,11 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
     o.set_max_mem(8 << 20);
     std::map<std::string, std::uint32_t> atom_ids;
     std::vector<std::vector<detail::AtomUse>> uses_of_atom;
-    for (std::uint32_t rx = 0; rx < cp->regexes.size(); ++rx) {
-      TRIAGE_TRY(auto gate, detail::regex_gate(cp->regexes[rx]->pattern(), o));
+    for (std::uint32_t rx = 0; rx < cp->gated_count(); ++rx) {
+      const std::string& pattern = rx < cp->regexes.size()
+                                       ? cp->regexes[rx]->pattern()
+                                       : cp->repeat_contact->pattern(rx - cp->regexes.size());
+      TRIAGE_TRY(auto gate, detail::regex_gate(pattern, o));
       cp->regex_clause_count.push_back(static_cast<std::uint8_t>(gate.clauses.size()));
       if (gate.clauses.empty()) cp->unfiltered_regexes.push_back(rx);
       for (std::size_t c = 0; c < gate.clauses.size(); ++c) {
@@ -294,7 +297,7 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
   cp->matcher = std::move(*matcher);
   // term → rules and regex → rules (CSR): a hit makes exactly these rules candidates.
   index_rules(cp->rules, cp->terms.size(), &CRule::terms, cp->term_rules_begin, cp->term_rules);
-  index_rules(cp->rules, cp->regexes.size(), &CRule::regexes, cp->regex_rules_begin,
+  index_rules(cp->rules, cp->gated_count(), &CRule::regexes, cp->regex_rules_begin,
               cp->regex_rules);
   for (std::uint32_t ri = 0; ri < cp->rules.size(); ++ri) {
     if (cp->rules[ri].always_candidate) cp->always_rules.push_back(ri);

@@ -41,8 +41,20 @@ Diagnosis Engine::diagnose(const Ticket& ticket, const DiagnoseOptions& opts) co
   return diagnose(ticket, ev, opts);
 }
 
-bool Engine::repeat_contact_occurs(const Ticket& ticket, std::string& scratch) const {
-  return impl_->repeat_contact && impl_->repeat_contact->occurs(ticket, scratch);
+namespace {
+// Which repeat-contact patterns the keyword scan left possible (they follow the conditions'
+// expressions in the gated numbering; see CompiledPack::gated_count).
+gsl::span<const std::uint8_t> repeat_patterns_possible(const CompiledPack& cp,
+                                                       const std::vector<std::uint8_t>& hit) {
+  return gsl::span<const std::uint8_t>(hit).subspan(cp.regexes.size());
+}
+}  // namespace
+
+bool Engine::repeat_contact_occurs(const Ticket& ticket, const Evaluation& ev,
+                                   std::string& scratch) const {
+  return impl_->repeat_contact &&
+         impl_->repeat_contact->occurs(ticket, scratch,
+                                       repeat_patterns_possible(*impl_, ev.regex_hit_));
 }
 
 void Engine::classify(const Ticket& ticket, Evaluation& ev, Classification& out) const {
@@ -175,7 +187,7 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
   // What the customer says about earlier contacts, and what the host's linker knows of them:
   // urgency, routing and the response may read both.
   if (cp.repeat_contact) {
-    d.repeat_contact = cp.repeat_contact->find(ticket);
+    d.repeat_contact = cp.repeat_contact->find(ticket, repeat_patterns_possible(cp, ev.regex_hit_));
     ev.repeat_contact_ = d.repeat_contact->found ? 1 : 0;
   }
   if (opts.linker) {

@@ -38,8 +38,8 @@ void Evaluation::reset(const Engine& engine, const Ticket& ticket) {
   for (auto r : candidates_) rule_seen_[r] = 0;
   touched_terms_.clear();
   candidates_.clear();
-  regex_hit_.assign(cp.regexes.size(), regex_impossible);
-  clauses_met_.assign(cp.regexes.size(), 0);
+  regex_hit_.assign(cp.gated_count(), regex_impossible);
+  clauses_met_.assign(cp.gated_count(), 0);
   hits_.clear();
   entities_.clear();
   entity_kinds_done_ = 0;
@@ -142,7 +142,7 @@ bool Evaluation::has_entity(EntityKind kind) const {
 
 bool Evaluation::repeat_contact() const {
   if (repeat_contact_ < 0)
-    repeat_contact_ = engine_->repeat_contact_occurs(*ticket_, fold_scratch_);
+    repeat_contact_ = engine_->repeat_contact_occurs(*ticket_, *this, fold_scratch_);
   return repeat_contact_ != 0;
 }
 

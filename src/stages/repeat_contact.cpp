@@ -149,7 +149,12 @@ Result<RepeatContactFinder> RepeatContactFinder::compile(const RepeatContactSpec
   return f;
 }
 
-bool RepeatContactFinder::occurs(const Ticket& ticket, std::string& scratch) const {
+bool RepeatContactFinder::occurs(const Ticket& ticket, std::string& scratch,
+                                 gsl::span<const std::uint8_t> possible) const {
+  if (!possible.empty() &&
+      std::none_of(possible.begin(), possible.end(), [](std::uint8_t p) { return p != 0; })) {
+    return false;  // the scan found none of the literals any pattern needs
+  }
   const std::string_view fields[] = {
       ticket.subject ? std::string_view(*ticket.subject) : "", ticket.text,
       ticket.error_message ? std::string_view(*ticket.error_message) : ""};
@@ -166,7 +171,9 @@ bool RepeatContactFinder::occurs(const Ticket& ticket, std::string& scratch) con
       if (!any_->Match(scratch, nullptr, &error) && error.kind == RE2::Set::kNoError) continue;
     }
     // As find(): only a non-empty match counts; an empty one moves on by one byte.
-    for (const auto& re : patterns_) {
+    for (std::size_t k = 0; k < patterns_.size(); ++k) {
+      if (!possible.empty() && !possible[k]) continue;
+      const auto& re = patterns_[k];
       re2::StringPiece input(scratch), m;
       std::size_t pos = 0;
       while (pos <= scratch.size() &&
@@ -180,8 +187,13 @@ bool RepeatContactFinder::occurs(const Ticket& ticket, std::string& scratch) con
   return false;
 }
 
-RepeatContact RepeatContactFinder::find(const Ticket& ticket) const {
+RepeatContact RepeatContactFinder::find(const Ticket& ticket,
+                                        gsl::span<const std::uint8_t> possible) const {
   RepeatContact rc;
+  if (!possible.empty() &&
+      std::none_of(possible.begin(), possible.end(), [](std::uint8_t p) { return p != 0; })) {
+    return rc;  // no pattern can match: nothing to fold
+  }
   struct Field {
     const char* name;
     const std::optional<std::string>* value;
@@ -195,7 +207,9 @@ RepeatContact RepeatContactFinder::find(const Ticket& ticket) const {
     const std::string& original = **field.value;
     const FoldedText folded = fold_with_offsets(original);
     std::vector<std::pair<std::uint32_t, std::uint32_t>> spans;
-    for (const auto& re : patterns_) {
+    for (std::size_t k = 0; k < patterns_.size(); ++k) {
+      if (!possible.empty() && !possible[k]) continue;
+      const auto& re = patterns_[k];
       re2::StringPiece input(folded.text), m;
       std::size_t pos = 0;
       while (pos <= folded.text.size() &&

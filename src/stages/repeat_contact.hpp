@@ -10,6 +10,7 @@
 
 #include <re2/re2.h>
 #include <re2/set.h>
+#include <gsl/span>
 
 #include "triage/diagnosis.hpp"
 #include "triage/pack.hpp"
@@ -25,10 +26,17 @@ class RepeatContactFinder {
   static Result<RepeatContactFinder> compile(const RepeatContactSpec& spec,
                                              const PackLimits& limits);
   /// Looks through subject, text and error message (folded; spans point into the originals).
-  RepeatContact find(const Ticket& ticket) const;
+  /// `possible`, one entry per pattern (zero: its literals are absent, so it cannot match),
+  /// comes from the engine's keyword scan, which gates these patterns as it gates the
+  /// conditions' expressions; only the possible ones run. Empty: every pattern runs.
+  RepeatContact find(const Ticket& ticket, gsl::span<const std::uint8_t> possible = {}) const;
   /// Whether find() would report `found`, without its evidence: the folded text goes into
   /// `scratch`, so a warm caller allocates nothing (classification alone).
-  bool occurs(const Ticket& ticket, std::string& scratch) const;
+  bool occurs(const Ticket& ticket, std::string& scratch,
+              gsl::span<const std::uint8_t> possible = {}) const;
+
+  std::size_t pattern_count() const { return patterns_.size(); }
+  const std::string& pattern(std::size_t i) const { return patterns_[i]->pattern(); }
 
  private:
   std::vector<std::shared_ptr<const RE2>> patterns_, count_, since_;
