@@ -107,7 +107,7 @@ typedef enum triage_status {
 
 /* ---- versions and errors ---------------------------------------------------------------- */
 
-/* The loaded library's version, "0.2.0" (TRIAGE_VERSION_STRING when it was built).
+/* The loaded library's version, "0.3.0" (TRIAGE_VERSION_STRING when it was built).
  * Ownership: a static string; never free it. Threads: any. Cannot fail. */
 TRIAGE_C_API const char *triage_version(void);
 
@@ -161,6 +161,33 @@ TRIAGE_C_API int triage_engine_new_from_json(const char *pack, size_t len, triag
  * Ownership: *out is the caller's (triage_engine_free). Threads: any.
  * Errors: IO naming the file, then as triage_engine_new_from_json with the path in the message. */
 TRIAGE_C_API int triage_engine_new_from_file(const char *path, triage_engine **out);
+
+/* A new engine for a compiled pack: the `len` bytes at `data`, as `triage compile` writes them
+ * or triage_compile_pack_file() returns them. Loads in milliseconds (no JSON, no OpenCC, no
+ * automaton to build; regular expressions compile on first use). The bytes are read during the
+ * call only: the caller may free them when it returns. A compiled pack is tied to the library
+ * version that wrote it: compile the pack again after an upgrade. Since 0.3.
+ * Ownership: *out is the caller's (triage_engine_free). Threads: any.
+ * Errors: COMPILED_PACK_FOREIGN (not a compiled pack: where "byte 0"), COMPILED_PACK_VERSION
+ * (another format, library version, build or byte order: where "byte N, header"),
+ * COMPILED_PACK_CORRUPT (truncated or damaged: where "byte N, <header|section table|section
+ * NAME>"), PACK_LIMIT past TRIAGE_LIMIT_PACK_BYTES, INVALID_ARGUMENT (out NULL, or data NULL
+ * with len > 0), OUT_OF_MEMORY. triage_engine_new_from_file takes compiled pack files too. */
+TRIAGE_C_API int triage_engine_new_from_compiled(const void *data, size_t len,
+                                                 triage_engine **out);
+
+/* Compiles the pack file at `path` (a NUL-terminated path; the learned model the pack names is
+ * read relative to the pack's directory) into a compiled pack, with regional variants: `*out`
+ * holds `*out_len` bytes of binary data (not a string, no NUL added). Since 0.3.
+ * Ownership: *out is the caller's; free it with triage_compiled_free() (not free(), nor
+ * triage_string_free). Threads: any.
+ * Errors: IO naming the file, then as triage_engine_new_from_file; INVALID_ARGUMENT (a NULL
+ * argument), OUT_OF_MEMORY. */
+TRIAGE_C_API int triage_compile_pack_file(const char *path, void **out, size_t *out_len);
+
+/* Frees the bytes triage_compile_pack_file() returned. NULL is fine. Since 0.3.
+ * Ownership: `data` must come from triage_compile_pack_file and be freed once. Threads: any. */
+TRIAGE_C_API void triage_compiled_free(void *data);
 
 /* Frees an engine handle. NULL is fine. The compiled pack itself lives on while other handles
  * (from triage_holder_acquire), a holder or a triage_classification still refer to it.

@@ -868,3 +868,34 @@ TEST(Cli, HelpVersionAndUsage) {
   EXPECT_EQ(run("frobnicate").status, 2);
   EXPECT_EQ(run("diagnose --no-such-flag").status, 2);
 }
+
+namespace {
+TEST(Cli, CompiledPackDiagnosesAsItsJson) {
+  const std::string tpk =
+      ::testing::TempDir() + "cli_compiled_" + std::to_string(getpid()) + ".tpk";
+  auto c = run("compile " TRIAGE_SOURCE_DIR "/packs/default/pack.json -o " + tpk);
+  ASSERT_EQ(c.status, 0) << c.err;
+  EXPECT_NE(c.err.find("compiled"), std::string::npos) << c.err;
+  const std::string args =
+      " --now 2026-11-20T10:00:00+08:00 " TRIAGE_SOURCE_DIR "/examples/tickets.jsonl";
+  auto from_json = run("diagnose --pack " TRIAGE_SOURCE_DIR "/packs/default/pack.json" + args);
+  auto from_tpk = run("diagnose --pack " + tpk + args);
+  auto builtin = run("diagnose" + args);
+  ASSERT_EQ(from_json.status, 0) << from_json.err;
+  ASSERT_EQ(from_tpk.status, 0) << from_tpk.err;
+  EXPECT_EQ(from_tpk.out, from_json.out);
+  EXPECT_EQ(builtin.out, from_json.out);
+  // A damaged file: a clear error with its code and place, exit status 2.
+  {
+    std::ofstream cut(tpk, std::ios::binary | std::ios::trunc);
+    cut << "TRIAGEPK";
+  }
+  auto bad = run("diagnose --pack " + tpk, "{\"text\":\"x\"}\n");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("compiled_pack_corrupt"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("byte 8"), std::string::npos) << bad.err;
+  auto missing = run("compile /nonexistent.json -o " + tpk);
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_NE(missing.err.find("io"), std::string::npos) << missing.err;
+}
+}  // namespace

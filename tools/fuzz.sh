@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(ticket_json pack_json matcher template capi linker)
+((${#targets[@]})) || targets=(ticket_json pack_json matcher template capi linker compiled_pack)
 
 nice -n 5 cmake --preset fuzz >/dev/null
 nice -n 5 cmake --build --preset fuzz

@@ -83,6 +83,12 @@ class Engine {
   static Result<Engine> compile(const Pack& pack, const EngineOptions& options = {});
   /// Parses and compiles pack JSON.
   static Result<Engine> from_json(std::string_view pack_json, const EngineOptions& options = {});
+  /// Loads a compiled pack (triage/pack_file.hpp: `triage compile`): no JSON, OpenCC or
+  /// automaton construction; only the regular expressions are compiled again. `options` gives
+  /// the limits and host classifiers (which run before the pack's own model); the regional
+  /// variants were decided when the pack was compiled. Refuses a foreign, truncated or damaged
+  /// file with compiled_pack_foreign / _version / _corrupt, naming the byte offset and section.
+  static Result<Engine> load(std::string_view bytes, const EngineOptions& options = {});
   /// The built-in default pack, compiled once per process on first use.
   static const Engine& builtin();
 

@@ -95,6 +95,7 @@ class LearnedModel {
 
  private:
   friend class LearnedAccess;
+  friend struct PackFileAccess;  // compiled packs store the model
   struct Dim {
     Algorithm algorithm = Algorithm::naive_bayes;
     std::vector<std::string> values;

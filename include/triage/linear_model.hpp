@@ -67,6 +67,7 @@ class LinearModel {
                                        int hash_bits, const std::string& where);
 
  private:
+  friend struct PackFileAccess;  // compiled packs store the weights
   void build_table();
   /// Takes row × classes weights into the padded rows of `weights_`.
   void set_weights(const std::vector<float>& dense);

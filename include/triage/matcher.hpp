@@ -47,6 +47,7 @@ class Matcher {
   std::size_t memory_bytes() const noexcept;
 
  private:
+  friend struct PackFileAccess;  // compiled packs store and validate the tables
   struct PatternInfo {
     std::uint32_t id;
     std::uint16_t length;  // in code points

@@ -50,6 +50,12 @@
   X(ERR_TRANSITION_REFUSED, 50, transition_refused)                                      \
   /* no such transition from the current state */                                        \
   X(ERR_TRANSITION_UNKNOWN, 51, transition_unknown)                                      \
+  /* not a compiled pack (wrong magic): some other file */                               \
+  X(ERR_COMPILED_PACK_FOREIGN, 52, compiled_pack_foreign)                                \
+  /* a compiled pack of another format version, library version or byte order */        \
+  X(ERR_COMPILED_PACK_VERSION, 53, compiled_pack_version)                                \
+  /* a compiled pack that is truncated or damaged (checksum, sizes, tables) */            \
+  X(ERR_COMPILED_PACK_CORRUPT, 54, compiled_pack_corrupt)                                \
   /* a file could not be read */                                                         \
   X(ERR_IO, 60, io)                                                                      \
   /* no such agent, dimension value, dimension index, … */                             \

@@ -21,6 +21,7 @@
 #include "triage/matcher.hpp"
 #include "triage/metrics.hpp"
 #include "triage/pack.hpp"
+#include "triage/pack_file.hpp"
 #include "triage/request_id.hpp"
 #include "triage/router.hpp"
 #include "triage/sla.hpp"

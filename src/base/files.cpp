@@ -5,6 +5,7 @@
 
 #include "base/json_util.hpp"
 #include "triage/learned_classifier.hpp"
+#include "triage/pack_file.hpp"
 
 namespace triage {
 inline namespace v1 {
@@ -35,6 +36,11 @@ Result<Engine> engine_from_file(const std::string& path, EngineOptions options) 
     e.message = path + ": " + e.message;
     return e;
   };
+  if (is_compiled_pack(*text)) {
+    auto engine = Engine::load(*text, options);
+    if (!engine) return in_file(engine.error());
+    return engine;
+  }
   auto pack = parse_pack(*text, options.limits);
   if (!pack) return in_file(pack.error());
   const auto dir = std::filesystem::path(path).parent_path();

@@ -152,10 +152,25 @@ struct CompiledPack {
   }
 };
 
+/// What a compiled pack file stores beyond the pack itself (src/compile/pack_file.cpp): the
+/// keyword automaton, regional variants included, and the regular expressions' gates, so that
+/// loading needs neither OpenCC nor the automaton's construction nor RE2's prefilter probing.
+struct Precompiled {
+  Matcher matcher;
+  std::uint32_t atom_base = 0;
+  std::vector<std::uint32_t> atom_uses_begin;
+  std::vector<AtomUse> atom_uses;
+  std::vector<std::uint8_t> regex_clause_count;
+  std::vector<std::uint32_t> unfiltered_regexes;
+};
+
 }  // namespace detail
 
 struct EngineAccess {
   static const detail::CompiledPack& impl(const Engine& e) { return *e.impl_; }
+  /// Engine::compile, taking the automaton and the gates from `pre` when given.
+  static Result<Engine> compile(const Pack& pack, const EngineOptions& options,
+                                detail::Precompiled* pre);
 };
 
 }  // namespace v1

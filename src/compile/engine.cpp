@@ -11,6 +11,7 @@
 #include "base/json_util.hpp"
 #include "compile/compiled_pack.hpp"
 #include "compile/condition_compiler.hpp"
+#include "compile/pack_file.hpp"
 #include "compile/regex_gate.hpp"
 #include "triage/fold.hpp"
 #include "triage/learned_classifier.hpp"
@@ -70,6 +71,11 @@ std::vector<std::uint32_t> by_priority(const std::vector<R>& rules) {
 }  // namespace
 
 Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
+  return EngineAccess::compile(pack, options, nullptr);
+}
+
+Result<Engine> EngineAccess::compile(const Pack& pack, const EngineOptions& options,
+                                     detail::Precompiled* pre) {
   auto cp = std::make_shared<CompiledPack>();
   cp->pack = pack;
   cp->classifiers = options.classifiers;
@@ -245,9 +251,35 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
     cp->workflow = Workflow::standard();
   }
   // Keyword automaton: every keyword, plus the atoms that gate the regular expressions.
-  auto patterns = compiler.take_patterns();
-  cp->atom_base = static_cast<std::uint32_t>(cp->terms.size());
-  {
+  if (pre) {
+    // From a compiled pack file, which has checked the tables themselves; here, that they fit
+    // the pack they came with.
+    if (pre->atom_base != cp->terms.size() ||
+        pre->regex_clause_count.size() != cp->gated_count()) {
+      return make_error(Errc::compiled_pack_corrupt, "section matcher",
+                        "the automaton does not fit the pack's keywords and expressions");
+    }
+    for (const auto& u : pre->atom_uses) {
+      if (u.regex >= cp->gated_count() || u.clause >= pre->regex_clause_count[u.regex]) {
+        return make_error(Errc::compiled_pack_corrupt, "section gates",
+                          "a regular expression's gate names no expression of the pack");
+      }
+    }
+    for (auto rx : pre->unfiltered_regexes) {
+      if (rx >= cp->gated_count()) {
+        return make_error(Errc::compiled_pack_corrupt, "section gates",
+                          "a regular expression's gate names no expression of the pack");
+      }
+    }
+    cp->atom_base = pre->atom_base;
+    cp->atom_uses_begin = std::move(pre->atom_uses_begin);
+    cp->atom_uses = std::move(pre->atom_uses);
+    cp->regex_clause_count = std::move(pre->regex_clause_count);
+    cp->unfiltered_regexes = std::move(pre->unfiltered_regexes);
+    cp->matcher = std::move(pre->matcher);
+  } else {
+    auto patterns = compiler.take_patterns();
+    cp->atom_base = static_cast<std::uint32_t>(cp->terms.size());
     RE2::Options o;
     o.set_log_errors(false);
     o.set_max_mem(8 << 20);
@@ -291,10 +323,10 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
       a.resize(cut);
       patterns.push_back({a, cp->atom_base + i, false, false});
     }
+    auto matcher = Matcher::compile(patterns);
+    if (!matcher) return matcher.error();
+    cp->matcher = std::move(*matcher);
   }
-  auto matcher = Matcher::compile(patterns);
-  if (!matcher) return matcher.error();
-  cp->matcher = std::move(*matcher);
   // term → rules and regex → rules (CSR): a hit makes exactly these rules candidates.
   index_rules(cp->rules, cp->terms.size(), &CRule::terms, cp->term_rules_begin, cp->term_rules);
   index_rules(cp->rules, cp->gated_count(), &CRule::regexes, cp->regex_rules_begin,
@@ -315,8 +347,12 @@ Result<Engine> Engine::from_json(std::string_view pack_json, const EngineOptions
 
 const Engine& Engine::builtin() {
   static const Engine engine = [] {
-    // The pack and the model it names are both compiled in.
+    // The pack and the model it names are both compiled in, and compiled at build time too
+    // (src/compile/builtin_pack.cpp); only the build tool that compiles them has no tables.
     auto e = [&]() -> Result<Engine> {
+      if (const auto tables = detail::builtin_compiled_pack(); !tables.empty()) {
+        return load(tables);
+      }
       auto pack = parse_pack(default_pack_json());
       if (!pack) return pack.error();
       auto opts = with_pack_model(*pack, {}, [](const std::string&) -> Result<std::string> {

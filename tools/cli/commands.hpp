@@ -107,6 +107,13 @@ struct TrainArgs {
 };
 int train(const TrainArgs& args);
 
+struct CompileArgs {
+  std::string pack;
+  std::string output;
+  bool no_variants = false;
+};
+int compile(const CompileArgs& args);
+
 /// Labelled tickets from a JSONL file ("-": stdin); bad lines are reported, counted and skipped.
 struct LabelledFile {
   std::vector<LabelledTicket> tickets;

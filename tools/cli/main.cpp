@@ -156,6 +156,18 @@ int main(int argc, char** argv) {
       ->required();
   report_metrics->add_option("-o,--output", ra.output, "HTML file to write")->required();
 
+  CompileArgs ca;
+  auto* compile_cmd = app.add_subcommand(
+      "compile",
+      "Compile a pack (and the learned model it names) into a compiled pack file that loads in\n"
+      "milliseconds: every --pack option, triage_engine_new_from_file and Engine::load take it.\n"
+      "A compiled pack is tied to this version of triage; compile again after an upgrade.");
+  compile_cmd->add_option("pack", ca.pack, "Rule pack JSON file")->required();
+  compile_cmd->add_option("-o,--output", ca.output, "Compiled pack to write (e.g. pack.tpk)")
+      ->required();
+  compile_cmd->add_flag("--no-regional-variants", ca.no_variants,
+                        "Leave out the traditional-Chinese regional phrasings of keywords");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -168,6 +180,7 @@ int main(int argc, char** argv) {
   if (eval_cmd->parsed()) return eval(ea);
   if (validate_cmd->parsed()) return validate(va);
   if (train_cmd->parsed()) return train(ta);
+  if (compile_cmd->parsed()) return compile(ca);
   if (report_cmd->parsed()) {
     ra.kind = report_eval->parsed() ? "eval" : "metrics";
     return report(ra);

@@ -63,9 +63,10 @@ class VersionTest(unittest.TestCase):
     def test_the_library_is_as_new_as_the_binding_needs(self):
         from triage import _version
 
-        # The binding calls the 0.2 functions, so it needs at least 0.2 — and no newer than what
-        # it is shipped with, or its own check would refuse the library it was released with.
-        self.assertGreaterEqual(_version.MIN_VERSION_NUMBER, 200)
+        # The binding calls the 0.3 functions (compiled packs), so it needs at least 0.3 — and no
+        # newer than what it is shipped with, or its own check would refuse the library it was
+        # released with.
+        self.assertGreaterEqual(_version.MIN_VERSION_NUMBER, 300)
         self.assertGreaterEqual(triage.version_number(), _version.MIN_VERSION_NUMBER)
         (major, minor, patch), _ = source_version()
         self.assertLessEqual(_version.MIN_VERSION_NUMBER, major * 10000 + minor * 100 + patch)

@@ -27,6 +27,7 @@ EXPECTED_CLASS = [
     (range(30, 31), triage.TicketError),
     (range(40, 48), triage.PackError),
     (range(50, 52), triage.TransitionError),
+    (range(52, 55), triage.PackError),  # compiled packs: foreign, version, corrupt
     (range(60, 61), triage.TriageIOError),
     (range(61, 62), triage.NotFoundError),
     (range(70, 71), triage.CallbackError),

@@ -237,7 +237,7 @@ class ConfigTest(unittest.TestCase):
             self.assertNotEqual(r.returncode, 0)
             self.assertIn("LibraryVersionError", r.stderr)
             self.assertIn("libtriage 0.1.0 is older than the triage Python binding", r.stderr)
-            self.assertIn("triage 0.2.0 or later", r.stderr)
+            self.assertIn("triage 0.3.0 or later", r.stderr)
             self.assertIn(old, r.stderr)
 
     def test_another_abi_generation_is_refused(self):

@@ -56,6 +56,7 @@ __all__ = [
     "version_number",
     "limit",
     "LIMITS",
+    "compile_pack_file",
     "Status",
     "TriageError",
     "InvalidArgument",
@@ -90,7 +91,7 @@ def __getattr__(name):
 
 
 def library_version():
-    """The loaded library's version, ``triage_version()`` ("0.2.0")."""
+    """The loaded library's version, ``triage_version()`` ("0.3.0")."""
     return lib.triage_version()
 
 
@@ -117,6 +118,17 @@ def limit(name):
 def status_name(code):
     """``triage_status_name(code)``: "ok", "field_value", …; "unknown" for codes the library lacks."""
     return lib.triage_status_name(int(code))
+
+
+def compile_pack_file(path):
+    """Compiles the pack file at ``path`` (and the learned model it names) into a compiled pack:
+    the bytes of ``triage compile``, for :meth:`Engine.from_compiled` (or a ``.tpk`` file)."""
+    out, length = c_void_p(), c_size_t()
+    lib.triage_compile_pack_file(_cstr(os.fsencode(path), "path"), byref(out), byref(length))
+    try:
+        return ctypes.string_at(out, length.value)
+    finally:
+        lib.triage_compiled_free(out)
 
 
 # ---- conversions -------------------------------------------------------------------------------
@@ -381,6 +393,18 @@ class Engine(_Handle):
         """An engine for a pack file (read by the library); TriageIOError when it cannot be read."""
         out = _ffi.engine_p()
         lib.triage_engine_new_from_file(_cstr(os.fsencode(path), "path"), byref(out))
+        return cls._wrap(out)
+
+    @classmethod
+    def from_compiled(cls, data):
+        """An engine for a compiled pack (bytes, bytearray or memoryview, as written by
+        ``triage compile`` or :func:`compile_pack_file`): loads in milliseconds. PackError with
+        code ERR_COMPILED_PACK_FOREIGN, _VERSION or _CORRUPT (``where`` names the byte and
+        section) when it is not one, is of another triage version, or is truncated or damaged.
+        :meth:`from_file` takes compiled pack files too."""
+        buf = bytes(data)
+        out = _ffi.engine_p()
+        lib.triage_engine_new_from_compiled(buf, len(buf), byref(out))
         return cls._wrap(out)
 
     @classmethod

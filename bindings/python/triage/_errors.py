@@ -52,6 +52,9 @@ class Status(enum.IntEnum):
     ERR_WORKFLOW_INVALID = 47
     ERR_TRANSITION_REFUSED = 50
     ERR_TRANSITION_UNKNOWN = 51
+    ERR_COMPILED_PACK_FOREIGN = 52
+    ERR_COMPILED_PACK_VERSION = 53
+    ERR_COMPILED_PACK_CORRUPT = 54
     ERR_IO = 60
     ERR_NOT_FOUND = 61
     ERR_CALLBACK = 70
@@ -171,6 +174,9 @@ _CLASSES = {
     Status.ERR_WORKFLOW_INVALID: PackError,
     Status.ERR_TRANSITION_REFUSED: TransitionError,
     Status.ERR_TRANSITION_UNKNOWN: TransitionError,
+    Status.ERR_COMPILED_PACK_FOREIGN: PackError,
+    Status.ERR_COMPILED_PACK_VERSION: PackError,
+    Status.ERR_COMPILED_PACK_CORRUPT: PackError,
     Status.ERR_IO: TriageIOError,
     Status.ERR_NOT_FOUND: NotFoundError,
     Status.ERR_CALLBACK: CallbackError,

@@ -168,6 +168,11 @@ FUNCTIONS = [
     ("triage_engine_new_from_json", [c_char_p, c_size_t, POINTER(engine_p)], c_int, check_status),
     ("triage_engine_new_from_file", [c_char_p, POINTER(engine_p)], c_int, check_status),
     ("triage_engine_free", [engine_p], None, None),
+    # since 0.3: compiled packs
+    ("triage_engine_new_from_compiled", [c_void_p, c_size_t, POINTER(engine_p)], c_int,
+     check_status),
+    ("triage_compile_pack_file", [c_char_p, POINTER(c_void_p), _len_out], c_int, check_status),
+    ("triage_compiled_free", [c_void_p], None, None),
     ("triage_engine_pack", [engine_p], c_char_p, _decode),
     # since 0.2: the version as a number, the pack's name and version, the limits
     ("triage_version_number", [], c_int, None),

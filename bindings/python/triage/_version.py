@@ -1,11 +1,11 @@
 """Versions of the Python package and of the C ABI it was written against."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 #: The C ABI generation this package speaks (``TRIAGE_ABI_VERSION`` in ``triage/version.h``);
 #: the loaded library's ``triage_abi_version()`` must equal it.
 ABI_VERSION = 1
 
 #: The oldest library this package works with (``triage_version_number()``, major * 10000 +
-#: minor * 100 + patch): it calls functions added in 0.2.
-MIN_VERSION_NUMBER = 200
+#: minor * 100 + patch): it calls functions added in 0.3.
+MIN_VERSION_NUMBER = 300
