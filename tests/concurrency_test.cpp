@@ -272,3 +272,43 @@ TEST(Concurrency, BatchesAreIdenticalForEveryThreadCount) {
   EXPECT_EQ(stopped_stats.lines, 0u);
   EXPECT_EQ(none, "");
 }
+
+// A loaded engine compiles each regular expression (rules, repeat contacts, the repeat-contact
+// set) when a ticket first needs it. Threads that meet a freshly loaded engine together, each
+// starting at another ticket, still get exactly what one thread gets, and TSan sees no race.
+TEST(Concurrency, ThreadsMeetingAFreshlyLoadedEngineAgree) {
+  const auto tickets = example_tickets();
+  ASSERT_GT(tickets.size(), 10u);
+  const auto pack = parse_pack(default_pack_json()).value();
+  const auto model = LearnedModel::from_json(default_model_json()).value();
+  const std::string bytes = compile_pack(pack, &model).value();
+  DiagnoseOptions opts;
+  opts.now = test::at("2026-11-23T10:00:00+08:00");
+  auto diagnose = [&](const Engine& e, const std::string& line) {
+    return boost::json::serialize(to_json(e.diagnose(*parse_ticket(line), opts)));
+  };
+  std::vector<std::string> expected;
+  {
+    const Engine one = Engine::load(bytes).value();
+    for (const auto& t : tickets) expected.push_back(diagnose(one, t));
+  }
+  for (int round = 0; round < kRounds; ++round) {
+    const Engine fresh = Engine::load(bytes).value();
+    constexpr int kThreads = kReaders + 1;
+    std::atomic<int> ready{0};
+    std::vector<std::vector<std::string>> got(kThreads, std::vector<std::string>(tickets.size()));
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        ready.fetch_add(1);
+        while (ready.load() < kThreads) std::this_thread::yield();  // start together
+        for (std::size_t i = 0; i < tickets.size(); ++i) {
+          const std::size_t k = (i + static_cast<std::size_t>(t) * 5) % tickets.size();
+          got[static_cast<std::size_t>(t)][k] = diagnose(fresh, tickets[k]);
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    for (int t = 0; t < kThreads; ++t) EXPECT_EQ(got[static_cast<std::size_t>(t)], expected) << t;
+  }
+}

@@ -251,6 +251,33 @@ TEST(PackFile, DamageBehindAValidChecksumIsCaughtByTheStructureChecks) {
   EXPECT_NE(e.message.find("no symbol"), std::string::npos) << e.message;
 }
 
+// The learned model's tables are read in place, not rebuilt: damage to them behind a valid
+// checksum (a row table naming rows that do not exist, sizes that do not agree) is refused or
+// harmless, never a read out of bounds.
+TEST(PackFile, DamageToTheModelTablesIsRefusedOrHarmless) {
+  const auto& good = default_compiled().bytes;
+  const auto model = sections_of(good)[3];
+  ASSERT_EQ(model.id, 4u);
+  std::mt19937 rng(11);
+  int refused = 0;
+  for (int i = 0; i < 24; ++i) {
+    std::string bad = good;
+    // A run of bytes anywhere in the section: counts, padding, weights or the row table.
+    const std::size_t at = model.offset + rng() % (model.size - 64);
+    std::memset(bad.data() + at, i % 2 ? 0xFF : 0x01, 1 + rng() % 64);
+    detail::reseal_compiled_pack(bad);
+    auto e = Engine::load(bad);
+    if (!e) {
+      ++refused;
+      EXPECT_EQ(e.error().code, Errc::compiled_pack_corrupt);
+      EXPECT_NE(e.error().where.find("section model"), std::string::npos) << e.error().where;
+      continue;
+    }
+    e->diagnose(parse_ticket(R"({"text":"APP闪退了，投诉，退款还没到账"})").value());
+  }
+  EXPECT_GT(refused, 0);
+}
+
 TEST(PackFile, RandomDamageBehindAValidChecksumNeverCrashes) {
   // Small pack: a few hundred loads of damaged copies stay quick.
   const auto pack = parse_pack(boost::json::serialize(test::mini_pack_with_default_sla())).value();

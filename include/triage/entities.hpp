@@ -35,7 +35,8 @@ struct EntitySpan {
   std::uint32_t begin, end;
 };
 
-/// Compiled entity patterns (RE2, linear time). Immutable and shareable.
+/// Compiled entity patterns (RE2, linear time). Immutable and shareable; the patterns are the
+/// library's own, compiled once per process on first use and shared by every extractor.
 class EntityExtractor {
  public:
   EntityExtractor();
@@ -58,7 +59,7 @@ class EntityExtractor {
   void find_all(std::size_t pattern, std::string_view text, std::uint8_t field, std::size_t first,
                 std::vector<EntitySpan>& out) const;
   struct Impl;
-  std::unique_ptr<const Impl> impl_;
+  static const Impl& impl();
 };
 
 }  // namespace v1

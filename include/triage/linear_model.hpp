@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -83,11 +84,15 @@ class LinearModel {
   std::vector<float> idf_;          // per row
   // Rows are padded to a multiple of 8 floats so that adding one is a few vector operations.
   std::size_t stride_ = 0;
-  std::vector<float> weights_;  // row-major: row × stride_
-  std::vector<float> bias_;     // per class
+  // The two large tables are immutable once made and read through spans: into buffers of their
+  // own (kept by `weights_keep_`, `table_keep_`, shared by copies of the model), or in place in
+  // a compiled pack's bytes, which then load without being copied (triage/pack_file.hpp).
+  gsl::span<const float> weights_;  // row-major: row × stride_
+  std::vector<float> bias_;         // per class
   // hashed id → row: open addressing, twice the rows, (id << 32 | row), kEmpty where free. Its
   // size follows the features kept, not the hash space.
-  std::vector<std::uint64_t> table_;
+  gsl::span<const std::uint64_t> table_;
+  std::shared_ptr<const void> weights_keep_, table_keep_;
   double temperature_ = 1.0;
 };
 

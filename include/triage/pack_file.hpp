@@ -20,7 +20,7 @@ namespace triage {
 inline namespace v1 {
 
 /// The binary format's version: bumped on any change to the layout of the file.
-inline constexpr std::uint32_t pack_file_format = 1;
+inline constexpr std::uint32_t pack_file_format = 2;
 
 /// Compiles `pack` (with the learned model it names, when `model` is given) into the bytes of a
 /// compiled pack. `options.regional_variants` is decided here, once; host classifiers in

@@ -10,7 +10,8 @@
 
 __asm__(
     ".section .rodata.triage_builtin_tpk,\"a\"\n"
-    ".balign 16\n"
+    // As the file's tables, which are read in place (pack_file.cpp).
+    ".balign 64\n"
     ".globl triage_builtin_tpk_begin\n"
     ".hidden triage_builtin_tpk_begin\n"
     "triage_builtin_tpk_begin:\n"

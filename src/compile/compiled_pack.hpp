@@ -16,6 +16,7 @@
 #include "triage/templates.hpp"
 #include "triage/workflow.hpp"
 
+#include "base/lazy_regex.hpp"
 #include "stages/repeat_contact.hpp"
 
 namespace triage {
@@ -127,7 +128,8 @@ struct CompiledPack {
                                             // // per target: node, or npos when always
   static constexpr std::uint32_t npos = 0xFFFFFFFFu;
   Matcher matcher;
-  std::vector<std::unique_ptr<RE2>> regexes;
+  // Compiled on first use when the engine was loaded from a compiled pack (base/lazy_regex.hpp).
+  std::vector<std::unique_ptr<LazyRegex>> regexes;
   // A regular expression can only match when each of its clauses has an atom present (literals
   // RE2's FilteredRE2 requires; see regex_gate in engine.cpp). The atoms join the keyword
   // automaton; once every clause is met the expression is possible, and it runs when a
@@ -169,8 +171,7 @@ struct Precompiled {
 struct EngineAccess {
   static const detail::CompiledPack& impl(const Engine& e) { return *e.impl_; }
   /// Engine::compile, taking the automaton and the gates from `pre` when given.
-  static Result<Engine> compile(const Pack& pack, const EngineOptions& options,
-                                detail::Precompiled* pre);
+  static Result<Engine> compile(Pack pack, const EngineOptions& options, detail::Precompiled* pre);
 };
 
 }  // namespace v1

@@ -180,6 +180,7 @@ std::uint32_t ConditionCompiler::term(const std::string& kw) {
   auto [it, added] = term_ids_.try_emplace(kw, static_cast<std::uint32_t>(cp_.terms.size()));
   if (!added) return it->second;
   cp_.terms.push_back(kw);
+  if (checked_) return it->second;  // the automaton comes with the compiled pack
   std::string core = kw;
   const bool open_start = !core.empty() && core.front() == '*';
   if (open_start) core.erase(0, 1);
@@ -195,6 +196,10 @@ Result<std::uint32_t> ConditionCompiler::regex(const std::string& re, const std:
   RE2::Options o;
   o.set_log_errors(false);
   o.set_max_mem(8 << 20);
+  if (checked_) {
+    cp_.regexes.push_back(std::make_unique<LazyRegex>(re, o));
+    return it->second;
+  }
   auto compiled = std::make_unique<RE2>(re, o);
   if (!compiled->ok()) {
     return make_error(Errc::pack_bad_regex, where,
@@ -206,7 +211,7 @@ Result<std::uint32_t> ConditionCompiler::regex(const std::string& re, const std:
                           " instructions; limit " + std::to_string(opts_.limits.max_regex_program) +
                           ")");
   }
-  cp_.regexes.push_back(std::move(compiled));
+  cp_.regexes.push_back(std::make_unique<LazyRegex>(std::move(compiled)));
   return it->second;
 }
 

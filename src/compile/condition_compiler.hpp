@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "compile/compiled_pack.hpp"
@@ -20,7 +21,10 @@ FieldRef resolve_field(const std::string& path);
 
 class ConditionCompiler {
  public:
-  ConditionCompiler(CompiledPack& cp, const EngineOptions& opts) : cp_(cp), opts_(opts) {}
+  /// `checked`: the expressions were compiled and checked when the pack was compiled (it comes
+  /// from a compiled pack file), so they are left to compile on first use.
+  ConditionCompiler(CompiledPack& cp, const EngineOptions& opts, bool checked = false)
+      : cp_(cp), opts_(opts), checked_(checked) {}
 
   /// Appends the nodes of `c` to the pack and returns the index of its root; the terms and
   /// expressions that make the rule a candidate are added to `terms` and `regexes`.
@@ -39,7 +43,9 @@ class ConditionCompiler {
 
   CompiledPack& cp_;
   const EngineOptions& opts_;
-  std::map<std::string, std::uint32_t> term_ids_;
+  bool checked_ = false;
+  // Hashed: a pack has thousands of keywords, and loading a compiled pack interns them all.
+  std::unordered_map<std::string, std::uint32_t> term_ids_;
   std::map<std::string, std::uint32_t> regex_ids_;
   std::vector<MatcherPattern> patterns_;
 };

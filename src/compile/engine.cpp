@@ -74,10 +74,11 @@ Result<Engine> Engine::compile(const Pack& pack, const EngineOptions& options) {
   return EngineAccess::compile(pack, options, nullptr);
 }
 
-Result<Engine> EngineAccess::compile(const Pack& pack, const EngineOptions& options,
+Result<Engine> EngineAccess::compile(Pack pack_to_keep, const EngineOptions& options,
                                      detail::Precompiled* pre) {
   auto cp = std::make_shared<CompiledPack>();
-  cp->pack = pack;
+  cp->pack = std::move(pack_to_keep);  // a loaded pack moves in: no copy
+  const Pack& pack = cp->pack;
   cp->classifiers = options.classifiers;
   for (const auto& c : cp->classifiers) {
     if (!c) return make_error(Errc::invalid_argument, "classifiers", "null classifier");
@@ -99,7 +100,7 @@ Result<Engine> EngineAccess::compile(const Pack& pack, const EngineOptions& opti
     return -1;
   };
   // Rules, in evaluation order.
-  detail::ConditionCompiler compiler(*cp, options);
+  detail::ConditionCompiler compiler(*cp, options, /*checked=*/pre != nullptr);
   for (std::uint32_t idx : by_priority(pack.rules)) {
     const Rule& r = pack.rules[idx];
     CRule cr;
@@ -240,7 +241,8 @@ Result<Engine> EngineAccess::compile(const Pack& pack, const EngineOptions& opti
   }
   if (pack.repeat_contact) {
     TRIAGE_TRY(auto finder,
-               detail::RepeatContactFinder::compile(*pack.repeat_contact, options.limits));
+               detail::RepeatContactFinder::compile(*pack.repeat_contact, options.limits,
+                                                    /*checked=*/pre != nullptr));
     cp->repeat_contact = std::move(finder);
   }
   if (pack.workflow) {
@@ -351,7 +353,7 @@ const Engine& Engine::builtin() {
     // (src/compile/builtin_pack.cpp); only the build tool that compiles them has no tables.
     auto e = [&]() -> Result<Engine> {
       if (const auto tables = detail::builtin_compiled_pack(); !tables.empty()) {
-        return load(tables);
+        return detail::load_compiled_pack(tables, {}, /*bytes_outlive_engine=*/true);
       }
       auto pack = parse_pack(default_pack_json());
       if (!pack) return pack.error();

@@ -17,10 +17,13 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <new>
 #include <set>
 #include <typeindex>
 
 #include <boost/pfr.hpp>
+#include <gsl/span>
 
 #include "base/json_util.hpp"
 #include "compile/compiled_pack.hpp"
@@ -39,6 +42,8 @@ constexpr char kMagic[8] = {'T', 'R', 'I', 'A', 'G', 'E', 'P', 'K'};
 constexpr std::uint32_t kByteOrder = 0x01020304u;
 constexpr std::size_t kHeader = 64;
 constexpr std::size_t kEntry = 24;
+// Sections and the tables read in place start at multiples of this (a cache line).
+constexpr std::size_t kAlign = 64;
 
 enum Section : std::uint32_t { pack_section = 1, gates_section, matcher_section, model_section };
 constexpr std::array<std::string_view, 5> kSectionNames = {"", "pack", "gates", "matcher", "model"};
@@ -243,6 +248,14 @@ class Writer {
     u64(v.size());
     if (!v.empty()) out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
   }
+  /// A table that loads in place: its count, then zeros up to a multiple of kAlign bytes from
+  /// the start of the section (sections start at such a multiple), then the elements.
+  template <class T>
+  void aligned_table(gsl::span<const T> v) {
+    u64(v.size());
+    out.resize((out.size() + kAlign - 1) / kAlign * kAlign, '\0');
+    if (!v.empty()) out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+  }
 
   template <class T>
   void value(const T& v) {
@@ -365,6 +378,22 @@ class Reader {
     v.resize(n);
     if (n) std::memcpy(v.data(), data_.data() + pos_, n * sizeof(T));
     pos_ += n * sizeof(T);
+  }
+  /// Writer::aligned_table, read in place: a view into the section's bytes, aligned as far as
+  /// the bytes are (their address agrees with their offset in the file modulo kAlign).
+  template <class T>
+  gsl::span<const T> aligned_table() {
+    const std::size_t n = count(sizeof(T));
+    const std::size_t pad = (kAlign - (base_ + pos_) % kAlign) % kAlign;
+    if (failed_) return {};
+    if (left() < pad || n > (left() - pad) / sizeof(T)) {
+      fail("a table larger than the section");
+      return {};
+    }
+    pos_ += pad;
+    const auto* p = reinterpret_cast<const T*>(data_.data() + pos_);
+    pos_ += n * sizeof(T);
+    return {p, n};
   }
 
   template <class T>
@@ -610,34 +639,81 @@ struct PackFileAccess {
     return m;
   }
 
-  // Weights are stored dense (classes per row) and padded again at load: the padding would
-  // nearly triple a three-class model's file.
-  static void write(Writer& w, const LinearModel& l) {
+  // A linear model is stored as it runs: padded rows and the row table, read in place at load
+  // (a view into the compiled pack's bytes, which the engine keeps). Dimensions trained on the
+  // same tickets share their rows and row table: a later one names the earlier one instead.
+  static void write(Writer& w, const LinearModel& l, std::vector<const LinearModel*>& written) {
     w.u64(l.classes_);
-    w.pod_vector(l.ids_);
-    w.pod_vector(l.idf_);
-    w.pod_vector(l.dense_weights());
     w.pod_vector(l.bias_);
     w.raw(l.temperature_);
+    w.u64(l.stride_);
+    w.aligned_table(l.weights_);
+    std::uint32_t same = kOwnRows;
+    for (std::uint32_t i = 0; i < written.size(); ++i) {
+      if (written[i]->same_rows(l)) same = i;
+    }
+    w.u32(same);
+    if (same == kOwnRows) {
+      w.pod_vector(l.ids_);
+      w.pod_vector(l.idf_);
+      w.aligned_table(l.table_);
+    }
+    written.push_back(&l);
   }
-  static void read(Reader& r, LinearModel& l, std::size_t classes) {
+  static void read(Reader& r, LinearModel& l, std::size_t classes,
+                   const std::shared_ptr<const void>& bytes,
+                   std::vector<const LinearModel*>& read_so_far) {
     l.classes_ = r.u64();
-    r.pod_vector(l.ids_);
-    r.pod_vector(l.idf_);
-    std::vector<float> dense;
-    r.pod_vector(dense);
     r.pod_vector(l.bias_);
     l.temperature_ = r.raw<double>();
+    l.stride_ = r.u64();
+    l.weights_ = r.aligned_table<float>();
+    const std::uint32_t same = r.u32();
     if (!r.ok()) return;
-    if (l.classes_ != classes || l.classes_ == 0 || l.idf_.size() != l.ids_.size() ||
-        l.bias_.size() != l.classes_ || dense.size() / l.classes_ != l.ids_.size() ||
-        dense.size() % l.classes_ != 0 || !(l.temperature_ > 0)) {
-      r.fail("a linear model's tables do not fit together");
-      return;
+    if (same == kOwnRows) {
+      r.pod_vector(l.ids_);
+      r.pod_vector(l.idf_);
+      l.table_ = r.aligned_table<std::uint64_t>();
+      l.table_keep_ = bytes;
+    } else if (same < read_so_far.size()) {
+      const LinearModel& earlier = *read_so_far[same];
+      l.ids_ = earlier.ids_;
+      l.idf_ = earlier.idf_;
+      l.table_ = earlier.table_;
+      l.table_keep_ = earlier.table_keep_;
+    } else {
+      return r.fail("a linear model shares the rows of no earlier dimension");
     }
-    l.set_weights(dense);
-    l.build_table();
+    l.weights_keep_ = bytes;
+    if (!r.ok()) return;
+    const std::size_t rows = l.ids_.size();
+    if (l.classes_ != classes || l.classes_ == 0 || l.idf_.size() != rows ||
+        l.bias_.size() != l.classes_ || !(l.temperature_ > 0) ||
+        l.stride_ != (l.classes_ + 7) / 8 * 8 || l.weights_.size() / l.stride_ != rows ||
+        l.weights_.size() % l.stride_ != 0) {
+      return r.fail("a linear model's tables do not fit together");
+    }
+    if (same == kOwnRows) {
+      // The row table must answer every id with its own row and leave a free slot, so that a
+      // look-up ends and never reads past the weights.
+      const auto& t = l.table_;
+      if (t.size() < 16 || (t.size() & (t.size() - 1)) != 0 || t.size() <= rows) {
+        return r.fail("a linear model's row table has the wrong size");
+      }
+      std::size_t used = 0;
+      for (const std::uint64_t e : t) {
+        if (e == ~std::uint64_t{0}) continue;
+        if (++used > rows) return r.fail("a linear model's row table has no free slot");
+        const std::uint64_t row = e & 0xFFFFFFFFu;
+        if (row >= rows || l.ids_[row] != (e >> 32)) {
+          return r.fail("a linear model's row table names no row of its features");
+        }
+      }
+    }
+    read_so_far.push_back(&l);
   }
+
+  static constexpr std::uint32_t kOwnRows = 0xFFFFFFFFu;
 
   static void write(Writer& w, const LearnedModel& m) {
     w.raw(static_cast<std::int32_t>(m.bits_));
@@ -645,6 +721,7 @@ struct PackFileAccess {
     w.str(m.fingerprint_);
     w.u64(m.trained_on_);
     w.u64(m.dims_.size());
+    std::vector<const LinearModel*> written;
     for (const auto& [name, d] : m.dims_) {
       w.str(name);
       w.value(d.algorithm);
@@ -652,10 +729,11 @@ struct PackFileAccess {
       w.pod_vector(d.docs);
       w.value(d.counts);
       w.pod_vector(d.totals);
-      if (d.algorithm == Algorithm::linear) write(w, d.linear);
+      if (d.algorithm == Algorithm::linear) write(w, d.linear, written);
     }
   }
-  static LearnedModel read_model(Reader& r) {
+  /// `bytes` keeps alive the bytes the linear models' tables are read in place from.
+  static LearnedModel read_model(Reader& r, const std::shared_ptr<const void>& bytes) {
     LearnedModel m;
     m.bits_ = r.raw<std::int32_t>();
     m.linear_bits_ = r.raw<std::int32_t>();
@@ -665,22 +743,24 @@ struct PackFileAccess {
     m.fingerprint_ = r.str();
     m.trained_on_ = r.u64();
     const std::size_t dims = r.count(1);
+    std::vector<const LinearModel*> read_so_far;
     for (std::size_t i = 0; i < dims && r.ok(); ++i) {
-      std::string name = r.str();
-      LearnedModel::Dim d;
+      auto [it, added] = m.dims_.try_emplace(r.str());
+      if (!added) r.fail("a dimension named twice");
+      if (!r.ok()) break;
+      LearnedModel::Dim& d = it->second;  // read in place: later dimensions point at its rows
       r.value(d.algorithm);
       r.value(d.values);
       r.pod_vector(d.docs);
       r.value(d.counts);
       r.pod_vector(d.totals);
       if (d.algorithm == Algorithm::linear) {
-        read(r, d.linear, d.values.size());
+        read(r, d.linear, d.values.size(), bytes, read_so_far);
       } else if (r.ok() &&
                  (d.docs.size() != d.values.size() || d.counts.size() != d.values.size() ||
                   d.totals.size() != d.values.size())) {
         r.fail("a naive Bayes dimension's tables do not fit its values");
       }
-      m.dims_.emplace(std::move(name), std::move(d));
     }
     return m;
   }
@@ -748,8 +828,12 @@ Result<std::string> compile_pack(const Pack& pack, const LearnedModel* model,
     sections.emplace_back(matcher_section, std::move(w.out));
   }
   if (model) {
+    // Stored in the pack's order of values, as the engine runs it: aligning at load is then
+    // nothing to do.
+    LearnedModel aligned = *model;
+    aligned.align(pack);
     Writer w;
-    PackFileAccess::write(w, *model);
+    PackFileAccess::write(w, aligned);
     sections.emplace_back(model_section, std::move(w.out));
   }
 
@@ -769,7 +853,7 @@ Result<std::string> compile_pack(const Pack& pack, const LearnedModel* model,
   file.u32(0);
   std::size_t offset = kHeader + kEntry * sections.size();
   for (const auto& [id, body] : sections) {
-    offset = (offset + 7) & ~std::size_t{7};
+    offset = (offset + kAlign - 1) / kAlign * kAlign;
     file.u32(id);
     file.u32(0);
     file.u64(offset);
@@ -777,7 +861,7 @@ Result<std::string> compile_pack(const Pack& pack, const LearnedModel* model,
     offset += body.size();
   }
   for (const auto& [id, body] : sections) {
-    file.out.resize((file.out.size() + 7) & ~std::size_t{7}, '\0');
+    file.out.resize((file.out.size() + kAlign - 1) / kAlign * kAlign, '\0');
     file.out += body;
   }
   std::string& out = file.out;
@@ -789,6 +873,11 @@ Result<std::string> compile_pack(const Pack& pack, const LearnedModel* model,
 }
 
 Result<Engine> Engine::load(std::string_view bytes, const EngineOptions& options) {
+  return detail::load_compiled_pack(bytes, options, /*bytes_outlive_engine=*/false);
+}
+
+Result<Engine> detail::load_compiled_pack(std::string_view bytes, const EngineOptions& options,
+                                          bool bytes_outlive_engine) {
   if (!is_compiled_pack(bytes)) {
     return make_error(Errc::compiled_pack_foreign, "byte 0",
                       "not a compiled pack (no TRIAGEPK magic): compile pack JSON with "
@@ -930,8 +1019,23 @@ Result<Engine> Engine::load(std::string_view bytes, const EngineOptions& options
                               : "a model section in a pack that names no model");
   }
   if (by_id[model_section]) {
-    Reader r = reader(model_section);
-    LearnedModel model = PackFileAccess::read_model(r);
+    // The model's tables are read in place: in `bytes` when they outlive the engine (the pack
+    // embedded in the library), else in one copy of the section, placed so that its tables are
+    // as aligned as their offsets in the file.
+    const SectionRef& s = *by_id[model_section];
+    std::shared_ptr<const void> keep;
+    std::string_view section = bytes.substr(s.offset, s.size);
+    if (!bytes_outlive_engine) {
+      const std::size_t skew = s.offset % kAlign;
+      auto* raw = static_cast<char*>(::operator new (skew + s.size, std::align_val_t{kAlign}));
+      keep = std::shared_ptr<const void>(raw, [](const void* p) {
+        ::operator delete (const_cast<void*>(p), std::align_val_t{kAlign});
+      });
+      std::memcpy(raw + skew, section.data(), s.size);
+      section = std::string_view(raw + skew, s.size);
+    }
+    Reader r(section, s.offset, section_name(model_section));
+    LearnedModel model = PackFileAccess::read_model(r, keep);
     if (auto e = finish(r)) return *e;
     if (auto wrong = model.check_against(pack, "section model")) {
       wrong->code = Errc::compiled_pack_corrupt;
@@ -943,7 +1047,7 @@ Result<Engine> Engine::load(std::string_view bytes, const EngineOptions& options
         pack.model->policy == "blend" ? CombinePolicy::blend : CombinePolicy::rules_first,
         pack.model->weight, pack.model->min_probability));
   }
-  return EngineAccess::compile(pack, opts, &pre);
+  return EngineAccess::compile(std::move(pack), opts, &pre);
 }
 
 Result<std::string> compile_pack_file(const std::string& path, const EngineOptions& options) {

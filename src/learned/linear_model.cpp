@@ -81,18 +81,22 @@ std::size_t slot_of(std::uint32_t id, std::size_t mask) {
 void LinearModel::build_table() {
   std::size_t cap = 16;
   while (cap < ids_.size() * 2) cap <<= 1;
-  table_.assign(cap, kEmpty);
+  auto table = std::make_shared<std::vector<std::uint64_t>>(cap, kEmpty);
+  auto& t = *table;
   for (std::size_t r = 0; r < ids_.size(); ++r) {
     std::size_t s = slot_of(ids_[r], cap - 1);
-    while (table_[s] != kEmpty) s = (s + 1) & (cap - 1);
-    table_[s] = (std::uint64_t{ids_[r]} << 32) | r;
+    while (t[s] != kEmpty) s = (s + 1) & (cap - 1);
+    t[s] = (std::uint64_t{ids_[r]} << 32) | r;
   }
+  table_ = t;
+  table_keep_ = std::move(table);
 }
 
 std::int64_t LinearModel::row(std::uint32_t id) const noexcept {
   const std::size_t mask = table_.size() - 1;
+  const std::uint64_t* table = table_.data();  // unchecked: the hot path's every feature
   for (std::size_t s = slot_of(id, mask);; s = (s + 1) & mask) {
-    const std::uint64_t e = table_[s];
+    const std::uint64_t e = table[s];
     if (e == kEmpty) return -1;
     if (static_cast<std::uint32_t>(e >> 32) == id)
       return static_cast<std::int64_t>(e & 0xFFFFFFFFu);
@@ -101,11 +105,13 @@ std::int64_t LinearModel::row(std::uint32_t id) const noexcept {
 
 void LinearModel::set_weights(const std::vector<float>& dense) {
   stride_ = (classes_ + kLanes - 1) / kLanes * kLanes;
-  weights_.assign(ids_.size() * stride_, 0.0f);
+  auto weights = std::make_shared<std::vector<float>>(ids_.size() * stride_, 0.0f);
   for (std::size_t r = 0; r < ids_.size(); ++r) {
     std::copy_n(dense.begin() + static_cast<std::ptrdiff_t>(r * classes_), classes_,
-                weights_.begin() + static_cast<std::ptrdiff_t>(r * stride_));
+                weights->begin() + static_cast<std::ptrdiff_t>(r * stride_));
   }
+  weights_ = *weights;
+  weights_keep_ = std::move(weights);
 }
 
 std::vector<float> LinearModel::dense_weights() const {
@@ -165,6 +171,9 @@ void LinearModel::predict(gsl::span<const std::uint32_t> features, gsl::span<dou
 
 void LinearModel::reorder(gsl::span<const std::int32_t> order) {
   const std::size_t k = order.size();
+  bool identity = k == classes_;
+  for (std::size_t c = 0; identity && c < k; ++c) identity = order[c] == static_cast<int>(c);
+  if (identity) return;  // already in this order (a compiled pack stores it so)
   std::vector<float> w(ids_.size() * k, 0.0f), b(k, kUnseen);
   for (std::size_t c = 0; c < k; ++c) {
     if (order[c] < 0) continue;

@@ -134,7 +134,8 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
       for (std::size_t f = 0; f < text_field_count; ++f) {
         const std::string_view text = text_of(ticket, static_cast<TextField>(f));
         re2::StringPiece m;
-        if (!text.empty() && cp.regexes[ri]->Match(text, 0, text.size(), RE2::UNANCHORED, &m, 1)) {
+        if (!text.empty() &&
+            cp.regexes[ri]->get().Match(text, 0, text.size(), RE2::UNANCHORED, &m, 1)) {
           const auto b = static_cast<std::uint32_t>(m.data() - text.data());
           e.spans.push_back(
               span_of(static_cast<TextField>(f), b, b + static_cast<std::uint32_t>(m.size())));

@@ -35,7 +35,7 @@ void Engine::extract_entity_kinds(const Ticket& ticket, std::uint32_t kinds,
 bool Engine::regex_matches(std::uint32_t regex, const Ticket& ticket) const {
   for (std::size_t f = 0; f < text_field_count; ++f) {
     const std::string_view text = text_of(ticket, static_cast<TextField>(f));
-    if (!text.empty() && RE2::PartialMatch(text, *impl_->regexes[regex])) return true;
+    if (!text.empty() && RE2::PartialMatch(text, impl_->regexes[regex]->get())) return true;
   }
   return false;
 }

@@ -34,16 +34,20 @@ FoldedText fold_with_offsets(std::string_view original) {
   return f;
 }
 
-Result<std::vector<std::shared_ptr<const RE2>>> compile_list(const std::vector<std::string>& list,
-                                                             const std::string& where, int groups,
-                                                             const PackLimits& limits) {
-  std::vector<std::shared_ptr<const RE2>> out;
+Result<std::vector<std::shared_ptr<const LazyRegex>>> compile_list(
+    const std::vector<std::string>& list, const std::string& where, int groups,
+    const PackLimits& limits, bool checked) {
+  std::vector<std::shared_ptr<const LazyRegex>> out;
   RE2::Options o;
   o.set_log_errors(false);
   o.set_max_mem(8 << 20);
   for (std::size_t i = 0; i < list.size(); ++i) {
+    if (checked) {
+      out.push_back(std::make_shared<const LazyRegex>(list[i], o));
+      continue;
+    }
     const std::string at = child(where, i);
-    auto re = std::make_shared<const RE2>(list[i], o);
+    auto re = std::make_unique<RE2>(list[i], o);
     if (!re->ok()) {
       return make_error(Errc::pack_bad_regex, at,
                         "regular expression does not compile: " + re->error());
@@ -59,7 +63,7 @@ Result<std::vector<std::shared_ptr<const RE2>>> compile_list(const std::vector<s
                         "needs " + std::to_string(groups) + " capturing group" +
                             (groups > 1 ? "s" : "") + " (see README \"Repeat contacts\")");
     }
-    out.push_back(std::move(re));
+    out.push_back(std::make_shared<const LazyRegex>(std::move(re)));
   }
   return out;
 }
@@ -129,24 +133,34 @@ std::optional<double> parse_count(std::string_view s,
 }
 
 Result<RepeatContactFinder> RepeatContactFinder::compile(const RepeatContactSpec& spec,
-                                                         const PackLimits& limits) {
+                                                         const PackLimits& limits, bool checked) {
   RepeatContactFinder f;
-  TRIAGE_TRY(f.patterns_, compile_list(spec.patterns, spec.where + "/patterns", 0, limits));
-  TRIAGE_TRY(f.count_, compile_list(spec.count, spec.where + "/count", 1, limits));
-  TRIAGE_TRY(f.since_, compile_list(spec.since, spec.where + "/since", 2, limits));
+  TRIAGE_TRY(f.patterns_,
+             compile_list(spec.patterns, spec.where + "/patterns", 0, limits, checked));
+  TRIAGE_TRY(f.count_, compile_list(spec.count, spec.where + "/count", 1, limits, checked));
+  TRIAGE_TRY(f.since_, compile_list(spec.since, spec.where + "/since", 2, limits, checked));
   f.numbers_ = spec.numbers;
   f.units_ = spec.units;
   if (!spec.patterns.empty()) {
+    f.any_ = std::make_shared<AnySet>();
+    f.any_->patterns = spec.patterns;
+  }
+  return f;
+}
+
+const RE2::Set* RepeatContactFinder::any() const {
+  if (!any_) return nullptr;
+  std::call_once(any_->once, [&] {
     RE2::Options o;
     o.set_log_errors(false);
     o.set_max_mem(32 << 20);
-    auto set = std::make_shared<RE2::Set>(o, RE2::UNANCHORED);
+    auto set = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
     bool ok = true;
-    for (const auto& p : spec.patterns) ok = ok && set->Add(p, nullptr) >= 0;
+    for (const auto& p : any_->patterns) ok = ok && set->Add(p, nullptr) >= 0;
     // Without the set (it may not fit its memory), occurs() tries every pattern.
-    if (ok && set->Compile()) f.any_ = std::move(set);
-  }
-  return f;
+    if (ok && set->Compile()) any_->set = std::move(set);
+  });
+  return any_->set.get();
 }
 
 bool RepeatContactFinder::occurs(const Ticket& ticket, std::string& scratch,
@@ -166,9 +180,9 @@ bool RepeatContactFinder::occurs(const Ticket& ticket, std::string& scratch,
       i += decode_utf8(original, i, cp);
       append_utf8(scratch, fold(cp));
     }
-    if (any_) {
+    if (const RE2::Set* set = any()) {
       RE2::Set::ErrorInfo error{};
-      if (!any_->Match(scratch, nullptr, &error) && error.kind == RE2::Set::kNoError) continue;
+      if (!set->Match(scratch, nullptr, &error) && error.kind == RE2::Set::kNoError) continue;
     }
     // As find(): only a non-empty match counts; an empty one moves on by one byte.
     for (std::size_t k = 0; k < patterns_.size(); ++k) {
@@ -177,7 +191,7 @@ bool RepeatContactFinder::occurs(const Ticket& ticket, std::string& scratch,
       re2::StringPiece input(scratch), m;
       std::size_t pos = 0;
       while (pos <= scratch.size() &&
-             re->Match(input, pos, scratch.size(), RE2::UNANCHORED, &m, 1)) {
+             re->get().Match(input, pos, scratch.size(), RE2::UNANCHORED, &m, 1)) {
         const auto b = static_cast<std::size_t>(m.data() - scratch.data());
         if (!m.empty()) return true;
         pos = b + 1;
@@ -213,7 +227,7 @@ RepeatContact RepeatContactFinder::find(const Ticket& ticket,
       re2::StringPiece input(folded.text), m;
       std::size_t pos = 0;
       while (pos <= folded.text.size() &&
-             re->Match(input, pos, folded.text.size(), RE2::UNANCHORED, &m, 1)) {
+             re->get().Match(input, pos, folded.text.size(), RE2::UNANCHORED, &m, 1)) {
         const auto b = static_cast<std::size_t>(m.data() - folded.text.data());
         const auto e = b + m.size();
         if (e > b) spans.emplace_back(folded.source[b], folded.source[e]);
@@ -238,7 +252,7 @@ RepeatContact RepeatContactFinder::find(const Ticket& ticket,
     for (const auto& re : count_) {
       re2::StringPiece input(folded.text), n;
       std::string number;
-      for (const char* before = input.data(); RE2::FindAndConsume(&input, *re, &number);
+      for (const char* before = input.data(); RE2::FindAndConsume(&input, re->get(), &number);
            before = input.data()) {
         if (auto v = parse_count(number, numbers_); v && (!count || *v > *count)) count = v;
         if (input.empty() || input.data() == before) break;  // the end, or an empty match
@@ -247,8 +261,8 @@ RepeatContact RepeatContactFinder::find(const Ticket& ticket,
     for (const auto& re : since_) {
       re2::StringPiece input(folded.text);
       std::string number, unit;
-      for (const char* before = input.data(); RE2::FindAndConsume(&input, *re, &number, &unit);
-           before = input.data()) {
+      for (const char* before = input.data();
+           RE2::FindAndConsume(&input, re->get(), &number, &unit); before = input.data()) {
         const auto v = parse_count(number, numbers_);
         const auto u = units_.find(unit);
         if (v && u != units_.end() && (!days || *v * u->second > *days)) days = *v * u->second;

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include <re2/set.h>
 #include <gsl/span>
 
+#include "base/lazy_regex.hpp"
 #include "triage/diagnosis.hpp"
 #include "triage/pack.hpp"
 #include "triage/ticket.hpp"
@@ -23,8 +25,10 @@ namespace detail {
 class RepeatContactFinder {
  public:
   /// Compiles the section's expressions; a bad one is named by its JSON pointer.
+  /// `checked`: they were compiled and checked when the pack was compiled (it comes from a
+  /// compiled pack file), so each compiles on first use.
   static Result<RepeatContactFinder> compile(const RepeatContactSpec& spec,
-                                             const PackLimits& limits);
+                                             const PackLimits& limits, bool checked = false);
   /// Looks through subject, text and error message (folded; spans point into the originals).
   /// `possible`, one entry per pattern (zero: its literals are absent, so it cannot match),
   /// comes from the engine's keyword scan, which gates these patterns as it gates the
@@ -39,10 +43,17 @@ class RepeatContactFinder {
   const std::string& pattern(std::size_t i) const { return patterns_[i]->pattern(); }
 
  private:
-  std::vector<std::shared_ptr<const RE2>> patterns_, count_, since_;
+  std::vector<std::shared_ptr<const LazyRegex>> patterns_, count_, since_;
   // Every pattern in one automaton: one pass tells whether any can match, so that occurs()
-  // tries the patterns one by one only on the few texts where one does.
-  std::shared_ptr<const RE2::Set> any_;
+  // tries the patterns one by one only on the few texts where one does. Built on first use,
+  // once, whichever thread comes first.
+  struct AnySet {
+    std::vector<std::string> patterns;
+    std::once_flag once;
+    std::unique_ptr<RE2::Set> set;  // null when it does not fit its memory
+  };
+  std::shared_ptr<AnySet> any_;
+  const RE2::Set* any() const;
   std::map<std::string, double, std::less<>> numbers_, units_;
 };
 

@@ -62,16 +62,23 @@ struct EntityExtractor::Impl {
   RE2::Set set{options(), RE2::UNANCHORED};
 };
 
-EntityExtractor::EntityExtractor() {
-  auto impl = std::make_unique<Impl>();
-  for (const auto& p : kPatterns) {
-    impl->res.push_back(std::make_unique<RE2>(p.re, options()));
-    // The patterns are ours: a failure here is a bug caught by the first test run.
-    if (!impl->res.back()->ok() || impl->set.Add(p.re, nullptr) < 0) std::abort();
-  }
-  if (!impl->set.Compile()) std::abort();
-  impl_ = std::move(impl);
+// Compiled on first use rather than with each engine: loading a compiled pack compiles no
+// expression, and every engine of the process shares these.
+const EntityExtractor::Impl& EntityExtractor::impl() {
+  static const Impl* const shared = [] {
+    auto impl = std::make_unique<Impl>();
+    for (const auto& p : kPatterns) {
+      impl->res.push_back(std::make_unique<RE2>(p.re, options()));
+      // The patterns are ours: a failure here is a bug caught by the first test run.
+      if (!impl->res.back()->ok() || impl->set.Add(p.re, nullptr) < 0) std::abort();
+    }
+    if (!impl->set.Compile()) std::abort();
+    return impl.release();  // lives as long as the process: engines may outlive static objects
+  }();
+  return *shared;
 }
+
+EntityExtractor::EntityExtractor() = default;
 EntityExtractor::~EntityExtractor() = default;
 EntityExtractor::EntityExtractor(EntityExtractor&&) noexcept = default;
 EntityExtractor& EntityExtractor::operator=(EntityExtractor&&) noexcept = default;
@@ -79,7 +86,7 @@ EntityExtractor& EntityExtractor::operator=(EntityExtractor&&) noexcept = defaul
 void EntityExtractor::extract(std::string_view text, std::uint8_t field,
                               std::vector<EntitySpan>& out, std::vector<int>& scratch) const {
   scratch.clear();
-  if (text.empty() || !impl_->set.Match(text, &scratch)) return;
+  if (text.empty() || !impl().set.Match(text, &scratch)) return;
   const std::size_t first = out.size();
   // Patterns run in table order: order numbers before error codes (see `dup` below).
   std::sort(scratch.begin(), scratch.end());
@@ -94,7 +101,7 @@ void EntityExtractor::extract(std::string_view text, std::uint8_t field,
 
 void EntityExtractor::find_all(std::size_t idx, std::string_view text, std::uint8_t field,
                                std::size_t first, std::vector<EntitySpan>& out) const {
-  const RE2& re = *impl_->res[idx];
+  const RE2& re = *impl().res[idx];
   re2::StringPiece input(text.data(), text.size());
   re2::StringPiece cap;
   while (RE2::FindAndConsume(&input, re, &cap)) {
@@ -138,7 +145,7 @@ void EntityExtractor::extract_kinds(std::string_view text, std::uint8_t field, s
   for (std::size_t idx = 0; idx < kCount; ++idx) {
     const EntityKind k = kPatterns[idx].kind;
     if (!(kinds & possible & entity_bit(k))) continue;
-    if (!RE2::PartialMatch(text, *impl_->res[idx])) continue;
+    if (!RE2::PartialMatch(text, *impl().res[idx])) continue;
     find_all(idx, text, field, first, out);
   }
 }
