@@ -83,13 +83,15 @@ class Engine {
   static Result<Engine> compile(const Pack& pack, const EngineOptions& options = {});
   /// Parses and compiles pack JSON.
   static Result<Engine> from_json(std::string_view pack_json, const EngineOptions& options = {});
-  /// Loads a compiled pack (triage/pack_file.hpp: `triage compile`): no JSON, OpenCC or
-  /// automaton construction; only the regular expressions are compiled again. `options` gives
+  /// Loads a compiled pack (triage/pack_file.hpp: `triage compile`): no JSON, OpenCC, automaton
+  /// construction or RE2 (each expression compiles when a ticket first needs it, once, whichever
+  /// thread asks; the bytes are copied as needed and may be freed on return). `options` gives
   /// the limits and host classifiers (which run before the pack's own model); the regional
   /// variants were decided when the pack was compiled. Refuses a foreign, truncated or damaged
   /// file with compiled_pack_foreign / _version / _corrupt, naming the byte offset and section.
   static Result<Engine> load(std::string_view bytes, const EngineOptions& options = {});
-  /// The built-in default pack, compiled once per process on first use.
+  /// The built-in default pack, loaded once per process on first use from its compiled form,
+  /// which the build embeds in the library (its model's tables are read there, not copied).
   static const Engine& builtin();
 
   /// Scans and classifies into `ev` (the hot path: no allocation once `ev` is warm).

@@ -5,7 +5,13 @@
 //            section count
 //   table    per section: id, reserved, offset, size (24 bytes)
 //   sections pack (the Pack, field by field), gates (the regular expressions' atoms),
-//            matcher (the automaton's tables), model (the learned model, when the pack has one)
+//            matcher (the automaton's tables), model (the learned model, when the pack has one),
+//            each starting at a multiple of 64 bytes
+//
+// The model is stored as the engine runs it (values in the pack's order, padded weight rows, the
+// row table) and its large tables 64-byte aligned, so that a load reads them in place instead of
+// rebuilding them. Nothing in the file is RE2's: expressions are kept as text and compile when a
+// ticket first needs one (base/lazy_regex.hpp).
 //
 // The Pack is written generically over its fields (Boost.PFR), so a field added to any pack
 // struct changes the layout hash: a file from a library with other structs is refused as
