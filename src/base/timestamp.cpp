@@ -1,5 +1,7 @@
 #include "triage/timestamp.hpp"
 
+#include "base/timestamp_format.hpp"
+
 #include <cstdio>
 
 #include <boost/date_time/gregorian/gregorian_types.hpp>
@@ -85,12 +87,11 @@ Result<Timestamp> parse_timestamp(std::string_view s, std::string_view where) {
   return Timestamp{local - pt::minutes(offset), offset};
 }
 
-std::string format_timestamp(pt::ptime utc, int offset_minutes) {
-  if (utc.is_special()) return "";
+std::size_t detail::format_timestamp_to(char (&buf)[64], pt::ptime utc, int offset_minutes) {
+  if (utc.is_special()) return 0;
   const pt::ptime local = utc + pt::minutes(offset_minutes);
   const auto date = local.date();
   const auto tod = local.time_of_day();
-  char buf[64];
   const int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
   int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d",
                         static_cast<int>(date.year()), static_cast<int>(date.month()),
@@ -98,9 +99,14 @@ std::string format_timestamp(pt::ptime utc, int offset_minutes) {
                         static_cast<int>(tod.minutes()), static_cast<int>(tod.seconds()));
   const auto us = tod.total_microseconds() % 1000000;
   if (us != 0) n += std::snprintf(buf + n, sizeof buf - n, ".%06lld", static_cast<long long>(us));
-  std::snprintf(buf + n, sizeof buf - n, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', off / 60,
-                off % 60);
-  return buf;
+  n += std::snprintf(buf + n, sizeof buf - n, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+',
+                     off / 60, off % 60);
+  return static_cast<std::size_t>(n);
+}
+
+std::string format_timestamp(pt::ptime utc, int offset_minutes) {
+  char buf[64];
+  return std::string(buf, detail::format_timestamp_to(buf, utc, offset_minutes));
 }
 
 std::string format_timestamp(const Timestamp& t) {
