@@ -299,6 +299,70 @@ TEST(DiagnosisJson, ADiagnosisWithEveryFieldFilledWithHostileTextIsWrittenAsItsD
   expect_same_bytes(engine, empty_sections, "empty sections");
 }
 
+namespace {
+// Each line of `lines` answered by diagnose_stream as `select` says (null: the whole diagnosis).
+std::vector<std::string> stream(const std::vector<std::string>& lines, const Selection* select) {
+  std::size_t i = 0;
+  std::string out;
+  StreamOptions so;
+  so.threads = 1;
+  so.diagnose = fixed_now();
+  so.select = select;
+  const auto st = diagnose_stream(
+      Engine::builtin(),
+      [&](std::string& line) {
+        if (i == lines.size()) return false;
+        line = lines[i++];
+        return true;
+      },
+      [&](std::string_view text) { out += text; }, so);
+  EXPECT_FALSE(st.failure);
+  std::vector<std::string> answers;
+  for (std::size_t b = 0, e; (e = out.find('\n', b)) != std::string::npos; b = e + 1) {
+    answers.push_back(out.substr(b, e - b));
+  }
+  return answers;
+}
+}  // namespace
+
+TEST(DiagnosisJson, ASelectionSaysWhatTheWholeDiagnosisSaysForItsKeys) {
+  // A batch that writes a selection builds only the parts it writes; what it writes must be what
+  // the whole diagnosis says for those keys.
+  std::vector<std::string> lines;
+  for (const char* file : {"tickets.jsonl", "labelled.jsonl", "history.jsonl"}) {
+    for (auto& l : test::read_lines(std::string(TRIAGE_SOURCE_DIR "/examples/") + file)) {
+      lines.push_back(std::move(l));
+    }
+  }
+  lines.emplace_back(R"({"text": "a bad line", "channel": "fax"})");
+  // The whole diagnoses, numbered as the stream numbers them.
+  const Engine& engine = Engine::builtin();
+  RequestIdGenerator ids;
+  DiagnoseOptions o = fixed_now();
+  o.request_ids = &ids;
+  Evaluation ev;
+  std::vector<Diagnosis> whole;
+  for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
+    auto t = parse_ticket(lines[i]);
+    ASSERT_TRUE(t) << lines[i];
+    whole.push_back(engine.diagnose(*t, ev, o));
+  }
+  const std::string bad_line = stream(lines, nullptr).back();
+  for (const Selection& sel : every_selection()) {
+    if (sel.keys.empty()) continue;
+    const std::vector<std::string> picked = stream(lines, &sel);
+    ASSERT_EQ(picked.size(), lines.size());
+    for (std::size_t i = 0; i < whole.size(); ++i) {
+      std::string expected;
+      write_selected(engine, whole[i], sel, expected);
+      ASSERT_EQ(picked[i], expected) << "line " << i + 1 << ", " << keys_of(sel);
+    }
+    if (sel.format == LineFormat::jsonl) {
+      EXPECT_EQ(picked.back(), bad_line);
+    }
+  }
+}
+
 TEST(DiagnosisJson, AWarmBufferTakesALineWithoutAllocating) {
   const Engine& engine = Engine::builtin();
   auto t = parse_ticket(R"({"id": "a", "text": "APP一直闪退, 订单 2026111112340987",

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "base/json_util.hpp"
+#include "compile/compiled_pack.hpp"
 #include "run/answer_line.hpp"
 #include "run/diagnosis_json.hpp"
 
@@ -212,7 +213,15 @@ std::optional<Error> detail::answer_line(const Engine& engine, const Result<Tick
     write_selected_error(engine, selection, line_number, ticket.error(), out);
     return ticket.error();
   }
-  const Diagnosis d = engine.diagnose(*ticket, scratch, opts);
+  // Only the parts the selection writes; the whole diagnosis for a host that reads it.
+  std::uint32_t keys = ~std::uint32_t{0};
+  if (!selection.keys.empty() && !diagnosed) {
+    keys = 0;
+    for (const auto& name : selection.keys) {
+      if (const auto k = detail::diagnosis_key(name)) keys |= 1u << static_cast<unsigned>(*k);
+    }
+  }
+  const Diagnosis d = EngineAccess::diagnose_keys(engine, *ticket, scratch, opts, keys);
   write_selected(engine, d, selection, out);
   if (diagnosed) diagnosed(*ticket, d);
   return std::nullopt;
