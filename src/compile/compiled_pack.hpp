@@ -156,6 +156,10 @@ struct CompiledPack {
 
 struct EngineAccess {
   static const detail::CompiledPack& impl(const Engine& e) { return *e.impl_; }
+  static Diagnosis diagnose_keys(const Engine& e, const Ticket& t, Evaluation& ev,
+                                 const DiagnoseOptions& opts, std::uint32_t keys) {
+    return e.diagnose_keys(t, ev, opts, keys);
+  }
 };
 
 }  // namespace v1
