@@ -64,6 +64,21 @@ TrainOptions linear_options() {
   return o;
 }
 
+// A pack and a model with two dimensions labelled on the same tickets (request_kind follows
+// problem_type), so that both keep the same rows.
+constexpr const char* kTwoDimensionPack = R"({"schema":1,"name":"m","version":"1","dimensions":[
+    {"id":"problem_type","values":["system_failure","service_process"]},
+    {"id":"request_kind","values":["fault","complaint"]}]})";
+
+LearnedModel two_dimension_model() {
+  auto tickets = corpus();
+  for (auto& t : tickets) {
+    t.expected["request_kind"] =
+        t.expected["problem_type"] == "system_failure" ? "fault" : "complaint";
+  }
+  return LearnedModel::train(tickets, {"problem_type", "request_kind"}, linear_options());
+}
+
 }  // namespace
 
 TEST(LinearFeatures, FoldScriptWidthAndCase) {
@@ -294,17 +309,8 @@ TEST(LinearModel, AMinimumProbabilityOutsideZeroToOneIsAPackErrorThatNamesThePla
 }
 
 TEST(LinearModel, AWeightPerDimensionScalesThatDimensionAloneAndNamesAMistakesPlace) {
-  auto tickets = corpus();
-  for (auto& t : tickets) {
-    t.expected["request_kind"] =
-        t.expected["problem_type"] == "system_failure" ? "fault" : "complaint";
-  }
-  const auto model =
-      LearnedModel::train(tickets, {"problem_type", "request_kind"}, linear_options());
-  const char* two = R"({"schema":1,"name":"m","version":"1","dimensions":[
-    {"id":"problem_type","values":["system_failure","service_process"]},
-    {"id":"request_kind","values":["fault","complaint"]}]})";
-  auto pack = parse_pack(two);
+  const auto model = two_dimension_model();
+  auto pack = parse_pack(kTwoDimensionPack);
   ASSERT_TRUE(pack);
   const auto total_scores = [&](const std::map<std::string, double, std::less<>>& weights) {
     EngineOptions opts;
@@ -331,7 +337,7 @@ TEST(LinearModel, AWeightPerDimensionScalesThatDimensionAloneAndNamesAMistakesPl
 
   // In a pack: {"weights": {dimension: weight}}; a dimension the pack lacks, or a weight below
   // zero, is an error at its place.
-  auto json = boost::json::parse(two).as_object();
+  auto json = boost::json::parse(kTwoDimensionPack).as_object();
   json["model"] = boost::json::parse(R"({"file": "m.json", "weights": {"request_kind": 5}})");
   auto parsed = pack_from_json(json);
   ASSERT_TRUE(parsed);
@@ -368,16 +374,8 @@ TEST(LinearModel, AModelBelowItsMinimumProbabilitySaysNothing) {
 TEST(LinearModel, DimensionsTrainedOnTheSameTicketsReadOneVectorizationAndSayWhatEachSaysAlone) {
   // Two dimensions labelled on the same tickets keep the same rows: the engine vectorizes a
   // ticket once for both, and each dimension's probabilities are those it gives on its own.
-  auto tickets = corpus();
-  for (auto& t : tickets) {
-    t.expected["request_kind"] =
-        t.expected["problem_type"] == "system_failure" ? "fault" : "complaint";
-  }
-  const auto model =
-      LearnedModel::train(tickets, {"problem_type", "request_kind"}, linear_options());
-  auto pack = parse_pack(R"({"schema":1,"name":"m","version":"1","dimensions":[
-    {"id":"problem_type","values":["system_failure","service_process"]},
-    {"id":"request_kind","values":["fault","complaint"]}]})");
+  const auto model = two_dimension_model();
+  auto pack = parse_pack(kTwoDimensionPack);
   ASSERT_TRUE(pack);
   EngineOptions opts;
   opts.classifiers.push_back(make_learned_classifier(model, CombinePolicy::blend));
