@@ -9,6 +9,7 @@
 
 #include "guard.hpp"
 #include "handles.hpp"
+#include "run/diagnosis_json.hpp"
 #include "triage/triage.hpp"
 
 using namespace triage;
@@ -401,7 +402,10 @@ int triage_result_json(const triage_result* result, char** out_json, size_t* out
   return guarded([&] {
     if (!result) return null_arg("result");
     if (!out_json) return null_arg("out_json");
-    return give(boost::json::serialize(to_json(result->diagnosis)), out_json, out_len);
+    // The writer every diagnosis line goes through, so that numbers read as they do there.
+    std::string json;
+    detail::write_diagnosis(result->diagnosis, json);
+    return give(json, out_json, out_len);
   });
 }
 

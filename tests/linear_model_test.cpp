@@ -2,6 +2,9 @@
 // between algorithms, models from another pack, and a warm prediction that allocates nothing.
 #include "triage/linear_model.hpp"
 
+#include <array>
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -59,6 +62,21 @@ TrainOptions linear_options() {
   TrainOptions o;
   o.algorithm = Algorithm::linear;
   return o;
+}
+
+// A pack and a model with two dimensions labelled on the same tickets (request_kind follows
+// problem_type), so that both keep the same rows.
+constexpr const char* kTwoDimensionPack = R"({"schema":1,"name":"m","version":"1","dimensions":[
+    {"id":"problem_type","values":["system_failure","service_process"]},
+    {"id":"request_kind","values":["fault","complaint"]}]})";
+
+LearnedModel two_dimension_model() {
+  auto tickets = corpus();
+  for (auto& t : tickets) {
+    t.expected["request_kind"] =
+        t.expected["problem_type"] == "system_failure" ? "fault" : "complaint";
+  }
+  return LearnedModel::train(tickets, {"problem_type", "request_kind"}, linear_options());
 }
 
 }  // namespace
@@ -290,6 +308,50 @@ TEST(LinearModel, AMinimumProbabilityOutsideZeroToOneIsAPackErrorThatNamesThePla
   EXPECT_DOUBLE_EQ(pack_from_json(pack)->model->min_probability, 0.5);
 }
 
+TEST(LinearModel, AWeightPerDimensionScalesThatDimensionAloneAndNamesAMistakesPlace) {
+  const auto model = two_dimension_model();
+  auto pack = parse_pack(kTwoDimensionPack);
+  ASSERT_TRUE(pack);
+  const auto total_scores = [&](const std::map<std::string, double, std::less<>>& weights) {
+    EngineOptions opts;
+    opts.classifiers.push_back(
+        make_learned_classifier(model, CombinePolicy::blend, 2.0, weights, 0.0));
+    const auto engine = Engine::compile(*pack, opts);
+    Ticket t;
+    t.text = "APP一直闪退";
+    Evaluation ev;
+    engine->evaluate(t, ev);
+    std::array<double, 2> totals{};
+    for (std::size_t d = 0; d < 2; ++d) {
+      for (double s : ev.scores(d)) totals[d] += s;
+    }
+    return totals;
+  };
+  // Blend scores are the weight times probabilities that sum to one.
+  const auto global = total_scores({});
+  EXPECT_NEAR(global[0], 2.0, 1e-9);
+  EXPECT_NEAR(global[1], 2.0, 1e-9);
+  const auto own = total_scores({{"request_kind", 5.0}});
+  EXPECT_NEAR(own[0], 2.0, 1e-9);
+  EXPECT_NEAR(own[1], 5.0, 1e-9);
+
+  // In a pack: {"weights": {dimension: weight}}; a dimension the pack lacks, or a weight below
+  // zero, is an error at its place.
+  auto json = boost::json::parse(kTwoDimensionPack).as_object();
+  json["model"] = boost::json::parse(R"({"file": "m.json", "weights": {"request_kind": 5}})");
+  auto parsed = pack_from_json(json);
+  ASSERT_TRUE(parsed);
+  EXPECT_DOUBLE_EQ(parsed->model->weights.at("request_kind"), 5.0);
+  for (const char* bad : {R"({"scenario": 1})", R"({"request_kind": -1})"}) {
+    json["model"].as_object()["weights"] = boost::json::parse(bad);
+    auto wrong = pack_from_json(json);
+    ASSERT_FALSE(wrong) << bad;
+    EXPECT_EQ(wrong.error().code, Errc::pack_invalid);
+    EXPECT_EQ(wrong.error().where,
+              std::string("/model/weights/") + (bad[2] == 's' ? "scenario" : "request_kind"));
+  }
+}
+
 TEST(LinearModel, AModelBelowItsMinimumProbabilitySaysNothing) {
   auto pack = parse_pack(kPack);
   ASSERT_TRUE(pack);
@@ -312,16 +374,8 @@ TEST(LinearModel, AModelBelowItsMinimumProbabilitySaysNothing) {
 TEST(LinearModel, DimensionsTrainedOnTheSameTicketsReadOneVectorizationAndSayWhatEachSaysAlone) {
   // Two dimensions labelled on the same tickets keep the same rows: the engine vectorizes a
   // ticket once for both, and each dimension's probabilities are those it gives on its own.
-  auto tickets = corpus();
-  for (auto& t : tickets) {
-    t.expected["request_kind"] =
-        t.expected["problem_type"] == "system_failure" ? "fault" : "complaint";
-  }
-  const auto model =
-      LearnedModel::train(tickets, {"problem_type", "request_kind"}, linear_options());
-  auto pack = parse_pack(R"({"schema":1,"name":"m","version":"1","dimensions":[
-    {"id":"problem_type","values":["system_failure","service_process"]},
-    {"id":"request_kind","values":["fault","complaint"]}]})");
+  const auto model = two_dimension_model();
+  auto pack = parse_pack(kTwoDimensionPack);
   ASSERT_TRUE(pack);
   EngineOptions opts;
   opts.classifiers.push_back(make_learned_classifier(model, CombinePolicy::blend));

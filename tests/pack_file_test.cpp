@@ -106,6 +106,22 @@ TEST(PackFile, BuiltinEngineIsTheEmbeddedCompiledPackAndAgreesWithJson) {
   expect_same_diagnoses(default_from_json(), Engine::builtin());
 }
 
+// model.weights (a weight per dimension) is part of the pack: a loaded engine weighs each
+// dimension as the engine compiled from JSON does.
+TEST(PackFile, PerDimensionModelWeightsSurviveTheCompiledForm) {
+  const auto& c = default_compiled();
+  Pack weighed = c.pack;
+  ASSERT_TRUE(weighed.model);
+  weighed.model->weights = {{"request_kind", 9.0}, {"emotion", 0.5}};
+  const auto loaded = Engine::load(compile_pack(weighed, &*c.model).value()).value();
+  ASSERT_TRUE(loaded.pack().model);
+  EXPECT_EQ(loaded.pack().model->weights, weighed.model->weights);
+  auto opts = with_pack_model(weighed, {}, [](const std::string&) -> Result<std::string> {
+                return std::string(default_model_json());
+              }).value();
+  expect_same_diagnoses(Engine::compile(weighed, opts).value(), loaded);
+}
+
 TEST(PackFile, CompilingTheLoadedPackAgainGivesTheSameBytes) {
   const auto& c = default_compiled();
   const auto loaded = Engine::load(c.bytes).value();

@@ -140,6 +140,10 @@ class Engine {
   void extract_entity_kinds(const Ticket& ticket, std::uint32_t kinds, const Evaluation& ev) const;
   bool repeat_contact_occurs(const Ticket& ticket, const Evaluation& ev,
                              std::string& scratch) const;
+  // diagnose(), building only what the diagnosis keys in `keys` need (bit 1 << the key's index
+  // in selectable_keys()); batches that write a selection call it.
+  Diagnosis diagnose_keys(const Ticket& ticket, Evaluation& ev, const DiagnoseOptions& opts,
+                          std::uint32_t keys) const;
   std::shared_ptr<const detail::CompiledPack> impl_;
 };
 

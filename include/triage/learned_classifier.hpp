@@ -119,6 +119,10 @@ class LearnedModel {
 std::shared_ptr<const Classifier> make_learned_classifier(LearnedModel model, CombinePolicy policy,
                                                           double weight = 2.0,
                                                           double min_probability = 0.0);
+/// The same, with a weight per dimension (by id) where `weights` names one; `weight` elsewhere.
+std::shared_ptr<const Classifier> make_learned_classifier(
+    LearnedModel model, CombinePolicy policy, double weight,
+    const std::map<std::string, double, std::less<>>& weights, double min_probability);
 
 /// Accuracy per target of the rules alone, the model alone and both combined, by k-fold cross-
 /// validation: the model is trained on the other folds, so no ticket is scored by a model that

@@ -273,6 +273,9 @@ struct ModelRef {
   std::string file;
   std::string policy = "rules_first";  ///< rules_first | blend
   double weight = 2.0;
+  /// Per dimension (by id), a weight in place of `weight`: how much the model should count
+  /// against the rules differs by dimension, and cross-validation picks it for each.
+  std::map<std::string, double, std::less<>> weights;
   /// The model speaks on a dimension only when its top probability reaches this: a weak opinion
   /// must not unsettle what the rules (or a fallback) decide.
   double min_probability = 0.0;

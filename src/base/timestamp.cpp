@@ -1,6 +1,8 @@
 #include "triage/timestamp.hpp"
 
-#include <cstdio>
+#include "base/timestamp_format.hpp"
+
+#include <algorithm>
 
 #include <boost/date_time/gregorian/gregorian_types.hpp>
 
@@ -85,22 +87,49 @@ Result<Timestamp> parse_timestamp(std::string_view s, std::string_view where) {
   return Timestamp{local - pt::minutes(offset), offset};
 }
 
-std::string format_timestamp(pt::ptime utc, int offset_minutes) {
-  if (utc.is_special()) return "";
+std::size_t detail::format_timestamp_to(char (&buf)[64], pt::ptime utc, int offset_minutes) {
+  // Digits by hand: snprintf was most of what writing a diagnosis cost (a score of instants).
+  if (utc.is_special()) return 0;
   const pt::ptime local = utc + pt::minutes(offset_minutes);
   const auto date = local.date();
   const auto tod = local.time_of_day();
-  char buf[64];
+  char* p = buf;
+  auto digits = [&p](long long v, int width) {  // v >= 0, zero-padded to `width`, as %0Nd
+    int length = 1;
+    for (long long rest = v; rest >= 10; rest /= 10) ++length;
+    char* end = p + std::max(width, length);
+    for (char* q = end; q != p;) {
+      *--q = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+    p = end;
+  };
+  digits(static_cast<int>(date.year()), 4);
+  *p++ = '-';
+  digits(static_cast<int>(date.month()), 2);
+  *p++ = '-';
+  digits(static_cast<int>(date.day()), 2);
+  *p++ = 'T';
+  digits(tod.hours(), 2);
+  *p++ = ':';
+  digits(tod.minutes(), 2);
+  *p++ = ':';
+  digits(tod.seconds(), 2);
+  if (const auto us = tod.total_microseconds() % 1000000; us != 0) {
+    *p++ = '.';
+    digits(us, 6);
+  }
   const int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d",
-                        static_cast<int>(date.year()), static_cast<int>(date.month()),
-                        static_cast<int>(date.day()), static_cast<int>(tod.hours()),
-                        static_cast<int>(tod.minutes()), static_cast<int>(tod.seconds()));
-  const auto us = tod.total_microseconds() % 1000000;
-  if (us != 0) n += std::snprintf(buf + n, sizeof buf - n, ".%06lld", static_cast<long long>(us));
-  std::snprintf(buf + n, sizeof buf - n, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', off / 60,
-                off % 60);
-  return buf;
+  *p++ = offset_minutes < 0 ? '-' : '+';
+  digits(off / 60, 2);
+  *p++ = ':';
+  digits(off % 60, 2);
+  return static_cast<std::size_t>(p - buf);
+}
+
+std::string format_timestamp(pt::ptime utc, int offset_minutes) {
+  char buf[64];
+  return std::string(buf, detail::format_timestamp_to(buf, utc, offset_minutes));
 }
 
 std::string format_timestamp(const Timestamp& t) {

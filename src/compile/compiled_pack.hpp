@@ -172,6 +172,10 @@ struct EngineAccess {
   static const detail::CompiledPack& impl(const Engine& e) { return *e.impl_; }
   /// Engine::compile, taking the automaton and the gates from `pre` when given.
   static Result<Engine> compile(Pack pack, const EngineOptions& options, detail::Precompiled* pre);
+  static Diagnosis diagnose_keys(const Engine& e, const Ticket& t, Evaluation& ev,
+                                 const DiagnoseOptions& opts, std::uint32_t keys) {
+    return e.diagnose_keys(t, ev, opts, keys);
+  }
 };
 
 }  // namespace v1

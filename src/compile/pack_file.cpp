@@ -1051,7 +1051,7 @@ Result<Engine> detail::load_compiled_pack(std::string_view bytes, const EngineOp
     opts.classifiers.push_back(make_learned_classifier(
         std::move(model),
         pack.model->policy == "blend" ? CombinePolicy::blend : CombinePolicy::rules_first,
-        pack.model->weight, pack.model->min_probability));
+        pack.model->weight, pack.model->weights, pack.model->min_probability));
   }
   return EngineAccess::compile(std::move(pack), opts, &pre);
 }

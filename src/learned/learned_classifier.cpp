@@ -346,11 +346,14 @@ Result<LearnedModel> LearnedModel::from_json(std::string_view json) {
 namespace {
 class Learned final : public Classifier {
  public:
-  Learned(LearnedModel m, CombinePolicy p, double w, double min_probability)
-      : model_(std::move(m)), policy_(p), weight_(w), min_probability_(min_probability) {
+  Learned(LearnedModel m, CombinePolicy p, double w,
+          const std::map<std::string, double, std::less<>>& weights, double min_probability)
+      : model_(std::move(m)), policy_(p), min_probability_(min_probability) {
     // Dimensions trained on the same tickets share their rows: one of them vectorizes a ticket
     // for all, so its row table is read once per ticket instead of once per dimension.
     for (const auto& [name, d] : LearnedAccess::dims(model_)) {
+      const auto own = weights.find(name);
+      weight_.push_back(own == weights.end() ? w : own->second);
       const LinearModel* by = nullptr;
       if (d.algorithm == Algorithm::linear) {
         any_linear_ = true;
@@ -379,6 +382,7 @@ class Learned final : public Classifier {
     LinearModel::Cells cells;
     std::size_t i = 0;
     for (const auto& [dim, d] : LearnedAccess::dims(model_)) {
+      const double weight = weight_[i];
       const LinearModel* by = vectorizer_[i++];
       if (d.values.empty()) continue;
       // rules_first: the model speaks only where the rules said nothing at all.
@@ -396,7 +400,7 @@ class Learned final : public Classifier {
       if (*std::max_element(probs.begin(), probs.end()) < min_probability_) continue;
       if (d.pack_dimension >= 0) {
         // Aligned to the engine's pack: every value by index, the whole distribution.
-        for (double& p : probs) p *= weight_;
+        for (double& p : probs) p *= weight;
         const auto at = static_cast<std::size_t>(d.pack_dimension);
         ev.add_scores(at, probs);
         if (policy_ == CombinePolicy::rules_first) ev.set_calibrated(at);
@@ -405,16 +409,16 @@ class Learned final : public Classifier {
       if (policy_ == CombinePolicy::rules_first && d.algorithm == Algorithm::linear) {
         // The whole calibrated distribution: the confidence is the top probability.
         for (std::size_t v = 0; v < probs.size(); ++v) {
-          ev.add_score(dim, d.values[v], weight_ * probs[v]);
+          ev.add_score(dim, d.values[v], weight * probs[v]);
         }
         ev.set_calibrated(dim);
       } else if (policy_ == CombinePolicy::rules_first) {
         const auto best =
             static_cast<std::size_t>(std::max_element(probs.begin(), probs.end()) - probs.begin());
-        ev.add_score(dim, d.values[best], weight_ * probs[best]);
+        ev.add_score(dim, d.values[best], weight * probs[best]);
       } else {
         for (std::size_t v = 0; v < probs.size(); ++v) {
-          ev.add_score(dim, d.values[v], weight_ * probs[v]);
+          ev.add_score(dim, d.values[v], weight * probs[v]);
         }
       }
     }
@@ -423,7 +427,7 @@ class Learned final : public Classifier {
  private:
   LearnedModel model_;
   CombinePolicy policy_;
-  double weight_;
+  std::vector<double> weight_;  // per dimension in the model's order
   double min_probability_;
   bool any_linear_ = false;
   // Per dimension in the model's order: the model whose cells it reads, or null (naive Bayes).
@@ -433,7 +437,14 @@ class Learned final : public Classifier {
 
 std::shared_ptr<const Classifier> make_learned_classifier(LearnedModel model, CombinePolicy policy,
                                                           double weight, double min_probability) {
-  return std::make_shared<Learned>(std::move(model), policy, weight, min_probability);
+  return std::make_shared<Learned>(std::move(model), policy, weight,
+                                   std::map<std::string, double, std::less<>>{}, min_probability);
+}
+
+std::shared_ptr<const Classifier> make_learned_classifier(
+    LearnedModel model, CombinePolicy policy, double weight,
+    const std::map<std::string, double, std::less<>>& weights, double min_probability) {
+  return std::make_shared<Learned>(std::move(model), policy, weight, weights, min_probability);
 }
 
 Result<EngineOptions> with_pack_model(
@@ -456,7 +467,7 @@ Result<EngineOptions> with_pack_model(
   base.classifiers.push_back(make_learned_classifier(
       std::move(*model),
       pack.model->policy == "blend" ? CombinePolicy::blend : CombinePolicy::rules_first,
-      pack.model->weight, pack.model->min_probability));
+      pack.model->weight, pack.model->weights, pack.model->min_probability));
   return base;
 }
 

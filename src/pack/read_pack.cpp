@@ -208,8 +208,8 @@ Result<Pack> read_pack(const json::value& doc, const PackLimits& limits) {
     TRIAGE_TRY(m, object_at(mo->value(), "/model"));
     for (const auto& kv : *m) {
       if (kv.key() != "file" && kv.key() != "policy" && kv.key() != "weight" &&
-          kv.key() != "min_probability") {
-        return unknown_key("/model", kv.key(), "file, policy, weight, min_probability");
+          kv.key() != "weights" && kv.key() != "min_probability") {
+        return unknown_key("/model", kv.key(), "file, policy, weight, weights, min_probability");
       }
     }
     ModelRef ref;
@@ -222,6 +222,20 @@ Result<Pack> read_pack(const json::value& doc, const PackLimits& limits) {
                      "unknown policy \"" + ref.policy + "\"; expected rules_first|blend");
     }
     TRIAGE_TRY(ref.weight, opt_number(*m, "weight", "/model", 2.0));
+    if (auto ws = m->find("weights"); ws != m->end()) {
+      const json::object* w;
+      TRIAGE_TRY(w, object_at(ws->value(), "/model/weights"));
+      for (const auto& kv : *w) {
+        const std::string at = "/model/weights/" + std::string(kv.key());
+        const bool known = std::any_of(p.dimensions.begin(), p.dimensions.end(),
+                                       [&](const Dimension& d) { return d.id == kv.key(); });
+        if (!known) return invalid(at, "not a dimension of this pack");
+        if (!kv.value().is_number() || kv.value().to_number<double>() < 0) {
+          return invalid(at, "a weight of 0 or more is required");
+        }
+        ref.weights.emplace(std::string(kv.key()), kv.value().to_number<double>());
+      }
+    }
     TRIAGE_TRY(ref.min_probability, opt_number(*m, "min_probability", "/model", 0.0));
     if (ref.min_probability < 0 || ref.min_probability > 1) {
       return invalid("/model/min_probability", "a probability from 0 to 1 is required");

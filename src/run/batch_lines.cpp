@@ -7,7 +7,9 @@
 #include <boost/json.hpp>
 
 #include "base/json_util.hpp"
+#include "compile/compiled_pack.hpp"
 #include "run/answer_line.hpp"
+#include "run/diagnosis_json.hpp"
 
 namespace triage {
 inline namespace v1 {
@@ -50,21 +52,6 @@ std::vector<Column> columns_of(const Engine& engine, const Selection& sel) {
   }
   cols.push_back({"error", "", "", ""});
   return cols;
-}
-
-// A cell: strings as they are, null or absent as nothing, a list of strings joined by ';',
-// anything else as compact JSON (numbers as people read them: 0.75).
-std::string cell_text(const json::value* v) {
-  if (!v || v->is_null()) return {};
-  if (v->is_string()) return std::string(v->get_string());
-  const auto& a = v->is_array() ? v->get_array() : json::array();
-  if (v->is_array() &&
-      std::all_of(a.begin(), a.end(), [](const json::value& x) { return x.is_string(); })) {
-    std::string s;
-    for (const auto& x : a) s += (s.empty() ? "" : ";") + std::string(x.get_string());
-    return s;
-  }
-  return detail::write_json(*v);
 }
 
 // RFC 4180: a field with a comma, a quote or a line break is quoted and its quotes doubled. TSV
@@ -156,25 +143,49 @@ std::string selection_header(const Engine& engine, const Selection& sel) {
 
 void write_selected(const Engine& engine, const Diagnosis& d, const Selection& sel,
                     std::string& out) {
-  json::object full = to_json(d);
+  using detail::DiagnosisKey;
   if (sel.format == LineFormat::jsonl) {
-    if (sel.keys.empty()) return detail::write_json(full, out);
-    json::object picked;
-    for (const auto& k : sel.keys) {
-      if (auto* v = full.if_contains(k)) picked[k] = std::move(*v);
+    if (sel.keys.empty()) return detail::write_diagnosis(d, out);
+    out += '{';
+    bool first = true;
+    for (auto it = sel.keys.begin(); it != sel.keys.end(); ++it) {
+      const auto k = detail::diagnosis_key(*it);
+      if (!k || !detail::has_key(d, *k) || std::find(sel.keys.begin(), it, *it) != it) continue;
+      if (!first) out += ',';
+      first = false;
+      detail::append_json_string(*it, out);
+      out += ':';
+      detail::write_value(d, *k, out);
     }
-    return detail::write_json(picked, out);
+    out += '}';
+    return;
   }
+  // The cells as columns_of() lays them out, each read straight off the diagnosis.
+  thread_local std::string cell;
   bool first = true;
-  for (const auto& c : columns_of(engine, sel)) {
+  auto put = [&](std::optional<DiagnosisKey> k, std::string_view sub, std::string_view member) {
     if (!first) out += separator(sel.format);
     first = false;
-    const json::value* v = c.key.empty() ? nullptr : full.if_contains(c.key);
-    if (v && !c.sub.empty()) v = v->is_object() ? v->get_object().if_contains(c.sub) : nullptr;
-    if (v && !c.member.empty())
-      v = v->is_object() ? v->get_object().if_contains(c.member) : nullptr;
-    append_cell(out, cell_text(v), sel.format);
+    cell.clear();
+    if (k) detail::write_cell(d, *k, sub, member, cell);
+    append_cell(out, cell, sel.format);
+  };
+  for (const auto& key : sel.keys) {
+    const auto k = detail::diagnosis_key(key);
+    if (k == DiagnosisKey::labels) {
+      for (const auto& dim : engine.pack().dimensions) {
+        put(k, dim.id, "value");
+        put(k, dim.id, "confidence");
+      }
+    } else if (k == DiagnosisKey::route) {
+      for (const char* m : {"primary", "assisting", "group"}) put(k, m, "");
+    } else if (k == DiagnosisKey::sla) {
+      for (const char* m : {"first_response_due", "resolution_due"}) put(k, m, "");
+    } else {
+      put(k, "", "");
+    }
   }
+  put(std::nullopt, "", "");  // the error column
 }
 
 void write_selected_error(const Engine& engine, const Selection& sel, std::size_t line,
@@ -202,7 +213,15 @@ std::optional<Error> detail::answer_line(const Engine& engine, const Result<Tick
     write_selected_error(engine, selection, line_number, ticket.error(), out);
     return ticket.error();
   }
-  const Diagnosis d = engine.diagnose(*ticket, scratch, opts);
+  // Only the parts the selection writes; the whole diagnosis for a host that reads it.
+  std::uint32_t keys = ~std::uint32_t{0};
+  if (!selection.keys.empty() && !diagnosed) {
+    keys = 0;
+    for (const auto& name : selection.keys) {
+      if (const auto k = detail::diagnosis_key(name)) keys |= 1u << static_cast<unsigned>(*k);
+    }
+  }
+  const Diagnosis d = EngineAccess::diagnose_keys(engine, *ticket, scratch, opts, keys);
   write_selected(engine, d, selection, out);
   if (diagnosed) diagnosed(*ticket, d);
   return std::nullopt;

@@ -7,6 +7,7 @@
 #include <boost/date_time/posix_time/posix_time.hpp>
 
 #include "compile/compiled_pack.hpp"
+#include "run/diagnosis_json.hpp"
 #include "run/ticket_text.hpp"
 #include "stages/stages.hpp"
 #include "triage/language.hpp"
@@ -95,10 +96,26 @@ void Engine::classify(const Ticket& ticket, Evaluation& ev, Classification& out)
 
 Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
                            const DiagnoseOptions& opts) const {
+  return diagnose_keys(ticket, ev, opts, ~std::uint32_t{0});
+}
+
+Diagnosis Engine::diagnose_keys(const Ticket& ticket, Evaluation& ev, const DiagnoseOptions& opts,
+                                std::uint32_t keys) const {
   namespace pt = boost::posix_time;
+  using Key = detail::DiagnosisKey;
+  auto wants = [&](Key k) { return (keys >> static_cast<unsigned>(k)) & 1u; };
+  // The response (questions, knowledge, template, conclusion) reads nearly every part before
+  // it: asked for, it gets the whole diagnosis. Without it, a part nobody writes is skipped
+  // when skipping it changes nothing else: urgency and routing conditions that ask for entities
+  // or the repeat contact look them up themselves (Evaluation::supplied, ::repeat_contact), as
+  // classify() does.
+  if (wants(Key::questions) || wants(Key::knowledge) || wants(Key::template_) ||
+      wants(Key::conclusion)) {
+    keys = ~std::uint32_t{0};
+  }
   const CompiledPack& cp = *impl_;
   evaluate(ticket, ev);
-  if (ev.entity_kinds_done_ != all_entity_kinds)
+  if (wants(Key::entities) && ev.entity_kinds_done_ != all_entity_kinds)
     extract_entities(ticket, ev);  // the diagnosis always reports them
   Diagnosis d;
   d.ticket_id = ticket.id;
@@ -167,6 +184,8 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
       l.confidence = 0;
     }
     for (const auto& c : ev.contributions()) {
+      if (!wants(Key::labels))
+        break;  // the evidence is read again from the text: only when written
       if (c.dimension != di) continue;
       if (best >= 0 && c.value != static_cast<std::uint16_t>(best)) continue;
       l.evidence.push_back(evidence_of(c));
@@ -178,7 +197,7 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
       if (std::find(d.tags.begin(), d.tags.end(), t) == d.tags.end()) d.tags.push_back(t);
     }
   }
-  for (const auto& e : ev.entities()) {
+  for (const auto& e : wants(Key::entities) ? ev.entities() : gsl::span<const EntitySpan>()) {
     const auto f = static_cast<TextField>(e.field);
     auto span = span_of(f, e.begin, e.end);
     d.entities.push_back({std::string(to_string(e.kind)), span.text, std::move(span)});
@@ -187,7 +206,7 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
   d.instant = created;
   // What the customer says about earlier contacts, and what the host's linker knows of them:
   // urgency, routing and the response may read both.
-  if (cp.repeat_contact) {
+  if (cp.repeat_contact && wants(Key::repeat_contact)) {
     d.repeat_contact = cp.repeat_contact->find(ticket, repeat_patterns_possible(cp, ev.regex_hit_));
     ev.repeat_contact_ = d.repeat_contact->found ? 1 : 0;
   }
@@ -218,13 +237,13 @@ Diagnosis Engine::diagnose(const Ticket& ticket, Evaluation& ev,
     }
     d.route = std::move(route);
   }
-  if (cp.pack.sla) {
+  if (cp.pack.sla && wants(Key::sla)) {
     const Calendar& cal = detail::pick_calendar(cp, ev);
     SlaReport report{{}, cal, ticket.created_at ? ticket.created_at->utc : created};
     report.plan = detail::plan_sla(cp, ev, ticket, report.start, cal);
     d.sla = std::move(report);
   }
-  detail::respond(cp, ev, ticket, d);
+  if (wants(Key::conclusion)) detail::respond(cp, ev, ticket, d);  // all of the response, or none
   return d;
 }
 

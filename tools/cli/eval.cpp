@@ -18,7 +18,14 @@ boost::json::object pack_json(const Engine& engine) {
   const Pack& p = engine.pack();
   boost::json::value model;
   if (p.model) {
-    model = {{"file", p.model->file}, {"policy", p.model->policy}, {"weight", p.model->weight}};
+    boost::json::object m{
+        {"file", p.model->file}, {"policy", p.model->policy}, {"weight", p.model->weight}};
+    if (!p.model->weights.empty()) {
+      boost::json::object per;
+      for (const auto& [dim, w] : p.model->weights) per[dim] = w;
+      m["weights"] = std::move(per);
+    }
+    model = std::move(m);
   }
   return {{"name", p.name},
           {"version", p.version},
