@@ -256,8 +256,7 @@ Result<Engine> EngineAccess::compile(Pack pack_to_keep, const EngineOptions& opt
   if (pre) {
     // From a compiled pack file, which has checked the tables themselves; here, that they fit
     // the pack they came with.
-    if (pre->atom_base != cp->terms.size() ||
-        pre->regex_clause_count.size() != cp->gated_count()) {
+    if (pre->atom_base != cp->terms.size() || pre->regex_clause_count.size() != cp->gated_count()) {
       return make_error(Errc::compiled_pack_corrupt, "section matcher",
                         "the automaton does not fit the pack's keywords and expressions");
     }
@@ -353,7 +352,7 @@ const Engine& Engine::builtin() {
     // (src/compile/builtin_pack.cpp); only the build tool that compiles them has no tables.
     auto e = [&]() -> Result<Engine> {
       if (const auto tables = detail::builtin_compiled_pack(); !tables.empty()) {
-        return detail::load_compiled_pack(tables, {}, /*bytes_outlive_engine=*/true);
+        return detail::load_compiled_pack(tables, {}, detail::PackBytes::library);
       }
       auto pack = parse_pack(default_pack_json());
       if (!pack) return pack.error();

@@ -879,11 +879,11 @@ Result<std::string> compile_pack(const Pack& pack, const LearnedModel* model,
 }
 
 Result<Engine> Engine::load(std::string_view bytes, const EngineOptions& options) {
-  return detail::load_compiled_pack(bytes, options, /*bytes_outlive_engine=*/false);
+  return detail::load_compiled_pack(bytes, options, detail::PackBytes::caller);
 }
 
 Result<Engine> detail::load_compiled_pack(std::string_view bytes, const EngineOptions& options,
-                                          bool bytes_outlive_engine) {
+                                          PackBytes whose) {
   if (!is_compiled_pack(bytes)) {
     return make_error(Errc::compiled_pack_foreign, "byte 0",
                       "not a compiled pack (no TRIAGEPK magic): compile pack JSON with "
@@ -949,7 +949,7 @@ Result<Engine> detail::load_compiled_pack(std::string_view bytes, const EngineOp
                        : "the file has " + std::to_string(bytes.size() - size) +
                              " bytes more than its header says");
   }
-  if (checksum(bytes.substr(kHeader)) != at(48, std::uint64_t{})) {
+  if (whose == PackBytes::caller && checksum(bytes.substr(kHeader)) != at(48, std::uint64_t{})) {
     return corrupt(48, "header", "the checksum does not match: the file is damaged");
   }
   std::array<std::optional<SectionRef>, kSectionNames.size()> by_id;
@@ -1031,7 +1031,7 @@ Result<Engine> detail::load_compiled_pack(std::string_view bytes, const EngineOp
     const SectionRef& s = *by_id[model_section];
     std::shared_ptr<const void> keep;
     std::string_view section = bytes.substr(s.offset, s.size);
-    if (!bytes_outlive_engine) {
+    if (whose == PackBytes::caller) {
       const std::size_t skew = s.offset % kAlign;
       auto* raw = static_cast<char*>(::operator new (skew + s.size, std::align_val_t{kAlign}));
       keep = std::shared_ptr<const void>(raw, [](const void* p) {

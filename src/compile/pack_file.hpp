@@ -15,10 +15,16 @@ void reseal_compiled_pack(std::string& bytes);
 /// The built-in pack, compiled at build time (src/compile/builtin_pack.cpp); empty in the build
 /// tool that makes it, which then compiles the pack from JSON.
 std::string_view builtin_compiled_pack() noexcept;
-/// Engine::load. When `bytes_outlive_engine` (the embedded pack), the learned model's tables are
-/// read in place in `bytes`, not copied.
+/// Whose bytes a load reads.
+enum class PackBytes {
+  caller,  ///< Engine::load: copied where kept, and checked against their checksum
+  library  ///< the embedded pack: they outlive every engine, so the learned model's tables are
+           ///< read in place; and this build wrote them, so the checksum (a guard against damaged
+           ///< files, and a read of all 11 MB) is skipped; the structure checks still run
+};
+/// Engine::load, and Engine::builtin from the embedded pack.
 Result<Engine> load_compiled_pack(std::string_view bytes, const EngineOptions& options,
-                                  bool bytes_outlive_engine);
+                                  PackBytes whose);
 }  // namespace detail
 }  // namespace v1
 }  // namespace triage
