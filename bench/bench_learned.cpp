@@ -156,6 +156,19 @@ void BM_DefaultModelEngine(benchmark::State& state) {
 }
 BENCHMARK(BM_DefaultModelEngine);
 
+// What making the classifier costs a start-up: the default model (already parsed and aligned)
+// merged into one row table and one weight row per feature.
+void BM_DefaultModelClassifierMade(benchmark::State& state) {
+  Pack p = *parse_pack(default_pack_json());
+  auto model = *LearnedModel::from_json(default_model_json());
+  model.align(p);
+  for (auto _ : state) {
+    auto c = make_learned_classifier(model, CombinePolicy::blend, 3.0);
+    benchmark::DoNotOptimize(c);
+  }
+}
+BENCHMARK(BM_DefaultModelClassifierMade)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();
