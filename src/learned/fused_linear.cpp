@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace triage {
@@ -169,15 +170,19 @@ FusedLinear::FusedLinear(const std::vector<const LinearModel*>& models) {
   weights_.assign(ids.size() * width_, 0.0f);
   for (std::size_t g = 0; g < groups; ++g) {
     const auto& own = first[g]->ids_;
+    std::vector<std::size_t> mine;  // the group's models
+    for (std::size_t k = 0; k < models.size(); ++k) {
+      if (models_[k].group == g) mine.push_back(k);
+    }
     std::size_t u = 0;
     for (std::size_t r = 0; r < own.size(); ++r) {
       while (ids[u] != own[r]) ++u;  // both ascend and `ids` holds every one of `own`
       idf_[u * groups + g] = first[g]->idf_[r];
-      for (std::size_t k = 0; k < models.size(); ++k) {
-        if (models_[k].group != g) continue;
+      float* to = weights_.data() + u * width_;
+      for (const std::size_t k : mine) {
         const LinearModel& m = *models[k];
-        std::copy_n(m.weights_.begin() + static_cast<std::ptrdiff_t>(r * m.stride_), m.classes_,
-                    weights_.begin() + static_cast<std::ptrdiff_t>(u * width_ + models_[k].lane));
+        std::memcpy(to + models_[k].lane, m.weights_.data() + r * m.stride_,
+                    m.classes_ * sizeof(float));
       }
     }
   }
