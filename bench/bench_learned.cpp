@@ -1,11 +1,14 @@
 // The learned classifier's prediction, on its own and inside classification. With arguments
 // `PACK MODEL LABELLED.jsonl` it measures that model on those tickets (bench/learned.py passes
 // BANKING77); without them, a linear model trained on the example tickets.
+// BM_DefaultModel* measure the built-in pack's own model on the shared bench_gen workload (issue
+// 20: it must cost no more than the rules, >= 500k tickets/s/core on ~116-byte tickets).
 #include <benchmark/benchmark.h>
 
 #include <fstream>
 #include <sstream>
 
+#include "fixtures.hpp"
 #include "triage/triage.hpp"
 
 using namespace triage;
@@ -96,6 +99,78 @@ void BM_ClassifyWithModel(benchmark::State& state) {
                                                     std::max<std::size_t>(1, f.tickets.size())));
 }
 BENCHMARK(BM_ClassifyWithModel);
+
+// The built-in pack's model as the pack ships it (policy, weights, values in the pack's order),
+// the pack's rules left out: what the model costs a ticket, apart from the rules.
+struct DefaultModel {
+  std::shared_ptr<const Classifier> classifier;
+  std::optional<Engine> engine;  // the pack without rules, with the model
+};
+
+DefaultModel& default_model() {
+  static DefaultModel f = [] {
+    DefaultModel f;
+    Pack p = *parse_pack(default_pack_json());
+    p.rules.clear();
+    auto opts = with_pack_model(p, EngineOptions{}, [](const std::string&) -> Result<std::string> {
+      return std::string(default_model_json());
+    });
+    if (!opts || opts->classifiers.size() != 1) std::abort();
+    f.classifier = opts->classifiers.front();
+    f.engine = std::move(*Engine::compile(p, *opts));
+    return f;
+  }();
+  return f;
+}
+
+// The model's classify() alone: features, rows, scores, softmax and adding them to the
+// evaluation. The evaluation is made once for the first ticket; the model adds to its scores.
+void BM_DefaultModel(benchmark::State& state) {
+  auto& f = default_model();
+  const auto& tickets = triage_bench::tickets_of_size(116);
+  Evaluation ev;
+  f.engine->evaluate(tickets.front(), ev);
+  std::size_t i = 0;
+  for (auto _ : state) {
+    f.classifier->classify(tickets[i++ % tickets.size()], ev);
+    benchmark::DoNotOptimize(ev);
+  }
+  triage_bench::report(
+      state, 1, triage_bench::text_bytes(tickets) / static_cast<std::int64_t>(tickets.size()));
+}
+BENCHMARK(BM_DefaultModel);
+
+// The same through Engine::evaluate of the pack without rules: the model plus the engine's own
+// per-ticket work (the scan of the pack's remaining keywords, the decisions).
+void BM_DefaultModelEngine(benchmark::State& state) {
+  auto& f = default_model();
+  const auto& tickets = triage_bench::tickets_of_size(116);
+  Evaluation ev;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    f.engine->evaluate(tickets[i++ % tickets.size()], ev);
+    benchmark::DoNotOptimize(ev.decided(0));
+  }
+  triage_bench::report(
+      state, 1, triage_bench::text_bytes(tickets) / static_cast<std::int64_t>(tickets.size()));
+}
+BENCHMARK(BM_DefaultModelEngine);
+
+// What making the classifier costs a start-up: the default model (already parsed and aligned)
+// merged into one row table and one weight row per feature.
+void BM_DefaultModelClassifierMade(benchmark::State& state) {
+  Pack p = *parse_pack(default_pack_json());
+  auto model = *LearnedModel::from_json(default_model_json());
+  model.align(p);
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto copy = model;  // with_pack_model moves its model in: the copy is not what is measured
+    state.ResumeTiming();
+    auto c = make_learned_classifier(std::move(copy), CombinePolicy::blend, 3.0);
+    benchmark::DoNotOptimize(c);
+  }
+}
+BENCHMARK(BM_DefaultModelClassifierMade)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

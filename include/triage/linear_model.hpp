@@ -18,6 +18,9 @@
 
 namespace triage {
 inline namespace v1 {
+namespace detail {
+class FusedLinear;
+}
 
 struct LinearOptions {
   double c = 1.0;             ///< inverse regularisation strength (LIBLINEAR's default)
@@ -68,7 +71,8 @@ class LinearModel {
                                        int hash_bits, const std::string& where);
 
  private:
-  friend struct PackFileAccess;  // compiled packs store the weights
+  friend struct PackFileAccess;      // compiled packs store the weights
+  friend class detail::FusedLinear;  // the classifier scores every dimension in one pass
   void build_table();
   /// Takes row × classes weights into the padded rows of `weights_`.
   void set_weights(const std::vector<float>& dense);

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "base/json_util.hpp"
+#include "learned/fused_linear.hpp"
 #include "learned/learned_access.hpp"
 #include "triage/engine.hpp"
 #include "triage/evaluation.hpp"
@@ -349,51 +350,43 @@ class Learned final : public Classifier {
   Learned(LearnedModel m, CombinePolicy p, double w,
           const std::map<std::string, double, std::less<>>& weights, double min_probability)
       : model_(std::move(m)), policy_(p), min_probability_(min_probability) {
-    // Dimensions trained on the same tickets share their rows: one of them vectorizes a ticket
-    // for all, so its row table is read once per ticket instead of once per dimension.
+    // Every linear dimension is scored in one pass over the ticket's features (FusedLinear):
+    // one row table for all, and each feature's weights for every dimension side by side.
+    std::vector<const LinearModel*> linear;
     for (const auto& [name, d] : LearnedAccess::dims(model_)) {
       const auto own = weights.find(name);
       weight_.push_back(own == weights.end() ? w : own->second);
-      const LinearModel* by = nullptr;
       if (d.algorithm == Algorithm::linear) {
-        any_linear_ = true;
-        by = &d.linear;
-        for (const LinearModel* earlier : vectorizer_) {
-          if (earlier && earlier->same_rows(d.linear)) {
-            by = earlier;
-            break;
-          }
-        }
+        fused_at_.push_back(linear.size());
+        linear.push_back(&d.linear);
+      } else {
+        fused_at_.push_back(kNotLinear);
       }
-      vectorizer_.push_back(by);
     }
+    fused_ = detail::FusedLinear(linear);
   }
   std::string_view name() const noexcept override { return "learned"; }
   void classify(const Ticket& ticket, Evaluation& ev) const override {
     // Scratch per thread: a warm linear dimension allocates nothing.
     thread_local std::vector<std::uint32_t> features;
     thread_local std::vector<double> probs;
-    if (any_linear_) {
+    if (!fused_.empty()) {
       linear_features(ticket, LearnedAccess::linear_bits(model_), features);
       // Nothing to read (an empty text): the model has only its priors, and says nothing.
       if (features.empty()) return;
     }
-    const LinearModel* vectorized_by = nullptr;
-    LinearModel::Cells cells;
+    gsl::span<const double> fused;  // every linear dimension's probabilities, once asked for
     std::size_t i = 0;
     for (const auto& [dim, d] : LearnedAccess::dims(model_)) {
       const double weight = weight_[i];
-      const LinearModel* by = vectorizer_[i++];
+      const std::size_t at = fused_at_[i++];
       if (d.values.empty()) continue;
       // rules_first: the model speaks only where the rules said nothing at all.
       if (policy_ == CombinePolicy::rules_first && ev.has_score(dim)) continue;
-      if (by) {
-        if (by != vectorized_by) {
-          cells = by->vectorize(features);
-          vectorized_by = by;
-        }
-        probs.resize(d.values.size());
-        d.linear.predict(cells, probs);
+      if (at != kNotLinear) {
+        if (fused.empty()) fused = fused_.predict(features);
+        const auto mine = fused.subspan(fused_.offset(at), d.values.size());
+        probs.assign(mine.begin(), mine.end());
       } else {
         LearnedAccess::probs(model_, d, ticket, features, probs);
       }
@@ -429,9 +422,10 @@ class Learned final : public Classifier {
   CombinePolicy policy_;
   std::vector<double> weight_;  // per dimension in the model's order
   double min_probability_;
-  bool any_linear_ = false;
-  // Per dimension in the model's order: the model whose cells it reads, or null (naive Bayes).
-  std::vector<const LinearModel*> vectorizer_;
+  static constexpr std::size_t kNotLinear = ~std::size_t{0};
+  // Per dimension in the model's order: its model in `fused_`, or kNotLinear (naive Bayes).
+  std::vector<std::size_t> fused_at_;
+  detail::FusedLinear fused_;
 };
 }  // namespace
 

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "text/fold_table.hpp"
 #include "triage/fold.hpp"
 #include "triage/ticket.hpp"
 
@@ -28,6 +29,14 @@ constexpr std::uint32_t finish(std::uint64_t h) noexcept {
 // Kinds of feature, so that an n-gram of one kind never shares a hash with another's.
 enum Kind : std::uint32_t { word = 1, word_bigram, char_gram, han_gram, field };
 
+// The hash of a character n-gram starts from its kind and its length.
+constexpr std::array<std::uint64_t, 6> kGramSeed = {0,
+                                                    0,
+                                                    step(step(kBasis, char_gram), 2),
+                                                    step(step(kBasis, char_gram), 3),
+                                                    step(step(kBasis, char_gram), 4),
+                                                    step(step(kBasis, char_gram), 5)};
+
 constexpr char32_t kBoundary = U'\x1F';  // marks the start and end of a Latin word
 constexpr std::size_t kMaxWord = 32;     // longer runs (ids, hashes) give only the word feature
 
@@ -35,15 +44,38 @@ constexpr bool is_space(char32_t cp) noexcept {
   return cp == U' ' || cp == U'\t' || cp == U'\n' || cp == U'\r';
 }
 
+// fold() of every code point below U+10000 by index: fold() searches its table, and features
+// fold every character of every ticket. Made from the same table, with fold()'s ASCII rule.
+class BmpFolds {
+ public:
+  BmpFolds() : to_(0x10000) {
+    for (char32_t c = 0; c < 0x10000; ++c) to_[c] = c;
+    for (char32_t c = 'A'; c <= 'Z'; ++c) to_[c] = c + 32;
+    for (const auto& p : detail::fold_table()) {
+      if (p.from >= 0x80 && p.from < 0x10000) to_[p.from] = p.to;
+    }
+  }
+  char32_t operator()(char32_t cp) const noexcept { return cp < 0x10000 ? to_[cp] : fold(cp); }
+
+ private:
+  std::vector<char32_t> to_;
+};
+
+const BmpFolds& bmp_folds() {
+  static const BmpFolds f;
+  return f;
+}
+
 class Extractor {
  public:
   Extractor(std::uint32_t mask, std::vector<std::uint32_t>& out) : mask_(mask), out_(out) {}
 
   void text(std::string_view s) {
+    const BmpFolds& folded = bmp_folds();
     for (std::size_t i = 0; i < s.size();) {
       char32_t cp;
       i += decode_utf8(s, i, cp);
-      cp = fold(cp);
+      cp = folded(cp);
       if (is_han(cp)) {
         end_word();
         han(cp);
@@ -95,9 +127,9 @@ class Extractor {
       b[n + 1] = kBoundary;
       const std::size_t m = n + 2;
       for (std::size_t g = 2; g <= 5; ++g) {
+        if (g == m) continue;  // the whole "<word>" is the word feature already
         for (std::size_t s = 0; s + g <= m; ++s) {
-          if (g == m) continue;  // the whole "<word>" is the word feature already
-          std::uint64_t h = step(step(kBasis, char_gram), static_cast<std::uint32_t>(g));
+          std::uint64_t h = kGramSeed[g];
           for (std::size_t k = s; k < s + g; ++k) h = step(h, b[k]);
           add(h);
         }
