@@ -2,30 +2,15 @@
 // that Engine::builtin() loads tables instead of compiling JSON, OpenCC variants and the model.
 // Linked into the libraries only: the build tool, which makes this file's input, has its own
 // (empty) definition and compiles the pack from JSON.
+#include "base/embed.hpp"
 #include "compile/pack_file.hpp"
 
 #ifndef TRIAGE_BUILTIN_TPK
 #error "TRIAGE_BUILTIN_TPK names the compiled pack to embed (CMakeLists.txt sets it)"
 #endif
 
-__asm__(
-    ".section .rodata.triage_builtin_tpk,\"a\"\n"
-    // As the file's tables, which are read in place (pack_file.cpp).
-    ".balign 64\n"
-    ".globl triage_builtin_tpk_begin\n"
-    ".hidden triage_builtin_tpk_begin\n"
-    "triage_builtin_tpk_begin:\n"
-    ".incbin \"" TRIAGE_BUILTIN_TPK
-    "\"\n"
-    ".globl triage_builtin_tpk_end\n"
-    ".hidden triage_builtin_tpk_end\n"
-    "triage_builtin_tpk_end:\n"
-    ".previous\n");
-
-extern "C" {
-__attribute__((visibility("hidden"))) extern const char triage_builtin_tpk_begin[];
-__attribute__((visibility("hidden"))) extern const char triage_builtin_tpk_end[];
-}
+// As the file's tables, which are read in place (pack_file.cpp).
+TRIAGE_EMBED_FILE(triage_builtin_tpk, TRIAGE_BUILTIN_TPK, 64)
 
 namespace triage {
 inline namespace v1 {
