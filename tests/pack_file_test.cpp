@@ -35,8 +35,8 @@ const Compiled& default_compiled() {
   return c;
 }
 
-Engine default_from_json() {
-  const auto& pack = default_compiled().pack;
+// `pack` compiled from its JSON form, with the default model.
+Engine default_from_json(const Pack& pack = default_compiled().pack) {
   auto opts = with_pack_model(pack, {}, [](const std::string&) -> Result<std::string> {
                 return std::string(default_model_json());
               }).value();
@@ -119,10 +119,7 @@ TEST(PackFile, PerDimensionModelWeightsSurviveTheCompiledForm) {
   const auto loaded = Engine::load(compile_pack(weighed, &*c.model).value()).value();
   ASSERT_TRUE(loaded.pack().model);
   EXPECT_EQ(loaded.pack().model->weights, weighed.model->weights);
-  auto opts = with_pack_model(weighed, {}, [](const std::string&) -> Result<std::string> {
-                return std::string(default_model_json());
-              }).value();
-  expect_same_diagnoses(Engine::compile(weighed, opts).value(), loaded);
+  expect_same_diagnoses(default_from_json(weighed), loaded);
 }
 
 TEST(PackFile, CompilingTheLoadedPackAgainGivesTheSameBytes) {
