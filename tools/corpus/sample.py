@@ -2,7 +2,7 @@
 """Draws the lines to label (deterministic) and writes work lists with their texts.
 
 The work lists hold texts that must not be committed: write them outside the repository.
-usage: tools/corpus/sample.py OUT_DIR [--data DIR] [--more | --third]
+usage: tools/corpus/sample.py OUT_DIR [--data DIR] [--more | --third | --repeat]
 
 --more draws the second labelling pass instead, for the training split only: with its own seed,
 among the lines the first pass did not draw, 310 negative food-delivery reviews, 39 negative
@@ -13,6 +13,11 @@ named *_more.jsonl.
 lines neither earlier pass drew, 200 negative food-delivery reviews, 25 negative shopping reviews of
 each category and 5 BANKING77 training queries of each intent; it stops if a label file holds a
 line no pass drew; work lists named *_third.jsonl.
+
+--repeat draws the repeat-contact evaluation set (examples/realtext/repeat.labels.jsonl, frozen
+like the test split): with its own seed, among the lines none of the three passes drew, 600
+negative food-delivery reviews and 40 negative shopping reviews of each category; work lists named
+*_repeat.jsonl (no BANKING77 queries: they almost never mention an earlier contact).
 """
 import argparse
 import json
@@ -30,6 +35,7 @@ ap.add_argument("--data")
 g = ap.add_mutually_exclusive_group()
 g.add_argument("--more", action="store_true", help="draw the second pass (train only)")
 g.add_argument("--third", action="store_true", help="draw the third pass (train only)")
+g.add_argument("--repeat", action="store_true", help="draw the repeat-contact evaluation set")
 a = ap.parse_args()
 root = texts.data_dir(a.data)
 out = Path(a.out)
@@ -79,10 +85,17 @@ first = draw(random.Random(20261206), rv, bk, 420, 52, 9)
 more_args = (random.Random(20270118), rv, bk, 310, 39, 6, frozenset(first[0] + first[1]))
 if a.more:
     write_lists(rv, bk, *draw(*more_args), "_more")
-elif a.third:
+elif a.third or a.repeat:
     more = draw(*more_args)
     earlier = frozenset(first[0] + first[1] + more[0] + more[1])
     third = draw(random.Random(20270301), rv, bk, 200, 25, 5, earlier)
+    if a.repeat:
+        drawn = earlier | frozenset(third[0] + third[1])
+        reviews, _ = draw(random.Random(20271207), rv, bk, 600, 40, 0, drawn)
+        rows = [{"source": "reviews_zh", "source_id": k, "category": rv[k][2], "text": rv[k][0]}
+                for k in reviews]
+        write("reviews_repeat.jsonl", rows)
+        sys.exit(0)
     # The label files hold the earlier passes and, once labelled, this one: nothing else.
     corpus = Path(__file__).resolve().parents[2] / "examples" / "realtext"
     for name in ("train.labels.jsonl", "test.labels.jsonl", "blind.labels.jsonl"):
