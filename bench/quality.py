@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """How right the default pack is, in one run: rules alone, the model alone and both combined
 (as shipped), on the seed-style development set, examples/labelled.jsonl and the real-text
-corpus's train split (where rules are tuned and the model is trained) and frozen test split.
+corpus's train split (where rules are tuned and the model is trained), its frozen test split and
+the frozen repeat-contact set (960 more reviews, labelled for emotion and repeat_contact only).
 Accuracy counts an abstention as wrong; "when answering" is right / answered. On the real text it
 also reports the precision of `angry` (the emotion that changes the opening) and the precision and
 recall of repeat contacts (the pack's repeat_contact section against the corpus's label).
@@ -85,7 +86,9 @@ def main():
     sets = [("seed-style (tools/devset/dev.jsonl; tuning set)", ROOT / "tools/devset/dev.jsonl"),
             ("examples/labelled.jsonl (held out)", ROOT / "examples/labelled.jsonl"),
             ("real text, train split (rules tuned, model trained here)", corpus / "train.jsonl"),
-            ("real text, frozen test split", corpus / "test.jsonl")]
+            ("real text, frozen test split", corpus / "test.jsonl"),
+            ("real text, frozen repeat-contact set (emotion and repeat_contact only)",
+             corpus / "repeat.jsonl")]
     for title, path in sets:
         results = {name: evaluate(cli, p, path) for name, p in paths.items()}
         n = next(iter(results["combined"].values()))["scored"]

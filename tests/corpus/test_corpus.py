@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "examples" / "realtext"
 # The frozen test split's fingerprint: changing the file is changing the test, which is not done.
 TEST_SPLIT_SHA256 = "75c3146718a5c322d3ecb33db18940b3658ad6fb63b31b732b14c8137fd5495d"
+# The repeat-contact evaluation set is frozen the same way.
+REPEAT_SET_SHA256 = "afda0d78bb72da19d43d8747d7658da6bd2c7cbd379b3fc3176355f1588cb330"
 # Lines per source in the first labelling, from which the frozen split was drawn.
 FIRST_LABELLING = {"weibo_helpdesk": 270, "reviews_zh": 940, "banking77": 693}
 VALUES = {
@@ -36,6 +38,28 @@ class Corpus(unittest.TestCase):
     def test_the_test_split_is_frozen(self):
         digest = hashlib.sha256((CORPUS / "test.labels.jsonl").read_bytes()).hexdigest()
         self.assertEqual(digest, TEST_SPLIT_SHA256)
+
+    def test_the_repeat_contact_set_is_frozen_and_labels_only_what_it_measures(self):
+        digest = hashlib.sha256((CORPUS / "repeat.labels.jsonl").read_bytes()).hexdigest()
+        self.assertEqual(digest, REPEAT_SET_SHA256)
+        corpus = {(ln["source"], ln["source_id"])
+                  for name in ("train.labels.jsonl", "test.labels.jsonl") for ln in lines(name)}
+        repeat = lines("repeat.labels.jsonl")
+        self.assertGreaterEqual(sum(not ln.get("not_ticket") for ln in repeat), 200)
+        for name in ("repeat.labels.jsonl", "repeat.blind.labels.jsonl"):
+            for ln in lines(name):
+                key = (ln["source"], ln["source_id"])
+                self.assertEqual(ln["source"], "reviews_zh", key)
+                self.assertNotIn(key, corpus, "a text the corpus already holds")
+                self.assertNotIn("text", ln, key)
+                if ln.get("not_ticket"):
+                    self.assertNotIn("labels", ln)
+                    continue
+                self.assertEqual(set(ln["labels"]), {"emotion"}, key)
+                self.assertIn(ln["labels"]["emotion"], VALUES["emotion"], key)
+                self.assertIsInstance(ln["repeat_contact"], bool)
+        blind = {(ln["source"], ln["source_id"]) for ln in lines("repeat.blind.labels.jsonl")}
+        self.assertLessEqual(blind, {(ln["source"], ln["source_id"]) for ln in repeat})
 
     def test_every_line_has_provenance_and_labels_from_the_guide(self):
         seen = set()

@@ -2,7 +2,9 @@
 """Agreement between the corpus labels and the blind second labelling of a random 10%.
 
 usage: tools/corpus/agreement.py   (reads examples/realtext/*.labels.jsonl)
-Prints, per dimension, how many of the doubly labelled tickets got the same value twice.
+Prints, per dimension, how many of the doubly labelled tickets got the same value twice: the
+corpus (blind.labels.jsonl against the train and test splits), then the repeat-contact set
+(repeat.blind.labels.jsonl against repeat.labels.jsonl).
 """
 import json
 from pathlib import Path
@@ -15,16 +17,21 @@ def load(name):
         return {(d["source"], d["source_id"]): d for d in map(json.loads, f)}
 
 
-first = {**load("train.labels.jsonl"), **load("test.labels.jsonl")}
-blind = load("blind.labels.jsonl")
-same_ticket = sum(bool(first[k].get("not_ticket")) == bool(b.get("not_ticket"))
-                  for k, b in blind.items())
-print(f"{'dimension':<16}{'agree':>7}{'of':>6}{'share':>8}")
-print(f"{'not_ticket':<16}{same_ticket:>7}{len(blind):>6}{same_ticket / len(blind):>8.1%}")
-both = [(first[k], b) for k, b in blind.items()
-        if not first[k].get("not_ticket") and not b.get("not_ticket")]
-dims = list(both[0][0]["labels"]) + ["repeat_contact"]
-for d in dims:
-    get = (lambda x: x["repeat_contact"]) if d == "repeat_contact" else (lambda x: x["labels"][d])
-    n = sum(get(a) == get(b) for a, b in both)
-    print(f"{d:<16}{n:>7}{len(both):>6}{n / len(both):>8.1%}")
+def report(first, blind):
+    same_ticket = sum(bool(first[k].get("not_ticket")) == bool(b.get("not_ticket"))
+                      for k, b in blind.items())
+    print(f"{'dimension':<16}{'agree':>7}{'of':>6}{'share':>8}")
+    print(f"{'not_ticket':<16}{same_ticket:>7}{len(blind):>6}{same_ticket / len(blind):>8.1%}")
+    both = [(first[k], b) for k, b in blind.items()
+            if not first[k].get("not_ticket") and not b.get("not_ticket")]
+    dims = list(both[0][0]["labels"]) + ["repeat_contact"]
+    for d in dims:
+        get = (lambda x: x["repeat_contact"]) if d == "repeat_contact" else (lambda x: x["labels"][d])
+        n = sum(get(a) == get(b) for a, b in both)
+        print(f"{d:<16}{n:>7}{len(both):>6}{n / len(both):>8.1%}")
+
+
+print("the corpus (train and test splits)")
+report({**load("train.labels.jsonl"), **load("test.labels.jsonl")}, load("blind.labels.jsonl"))
+print("\nthe repeat-contact set")
+report(load("repeat.labels.jsonl"), load("repeat.blind.labels.jsonl"))

@@ -10,7 +10,9 @@ zh_hant_fixes.tsv). Lines marked not_ticket are left out.
 
 usage: tools/corpus/build.py [--data DIR] [--out DIR]
 writes OUT/train.jsonl and OUT/test.jsonl in `triage eval`'s labelled format (default OUT:
-build/realtext). The test split is frozen: see examples/realtext/README.md.
+build/realtext), and OUT/repeat.jsonl from repeat.labels.jsonl when the label folder has it (the
+repeat-contact evaluation set: only `emotion` and `repeat_contact` are labelled there). The test
+split and the repeat-contact set are frozen: see examples/realtext/README.md.
 """
 import argparse
 import json
@@ -108,8 +110,10 @@ def main():
         sys.exit(f"build.py: no data folder at {root} (pass --data or set TRIAGE_DATA)")
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
-    for split in ("train", "test"):
-        corpus = Path(a.labels)
+    corpus = Path(a.labels)
+    for split in ("train", "test", "repeat"):
+        if split == "repeat" and not (corpus / "repeat.labels.jsonl").exists():
+            continue
         rows = tickets(read_jsonl(corpus / f"{split}.labels.jsonl"), root, corpus)
         with open(out / f"{split}.jsonl", "w", encoding="utf-8") as f:
             for r in rows:
