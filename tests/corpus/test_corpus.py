@@ -61,6 +61,15 @@ class Corpus(unittest.TestCase):
         blind = {(ln["source"], ln["source_id"]) for ln in lines("repeat.blind.labels.jsonl")}
         self.assertLessEqual(blind, {(ln["source"], ln["source_id"]) for ln in repeat})
 
+    def test_the_test_splits_second_repeat_labelling_covers_its_tickets_only(self):
+        test = {(ln["source"], ln["source_id"]): ln for ln in lines("test.labels.jsonl")}
+        again = lines("test.repeat.blind.labels.jsonl")
+        self.assertEqual({(ln["source"], ln["source_id"]) for ln in again},
+                         {k for k, ln in test.items() if not ln.get("not_ticket")})
+        for ln in again:
+            self.assertEqual(set(ln), {"source", "source_id", "repeat_contact"})
+            self.assertIsInstance(ln["repeat_contact"], bool)
+
     def test_every_line_has_provenance_and_labels_from_the_guide(self):
         seen = set()
         for name in ("train.labels.jsonl", "test.labels.jsonl", "blind.labels.jsonl"):

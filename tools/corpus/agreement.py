@@ -4,7 +4,9 @@
 usage: tools/corpus/agreement.py   (reads examples/realtext/*.labels.jsonl)
 Prints, per dimension, how many of the doubly labelled tickets got the same value twice: the
 corpus (blind.labels.jsonl against the train and test splits), then the repeat-contact set
-(repeat.blind.labels.jsonl against repeat.labels.jsonl).
+(repeat.blind.labels.jsonl against repeat.labels.jsonl), then the frozen test split's
+repeat_contact against test.repeat.blind.labels.jsonl (that field labelled again, blind, after the
+guide settled which earlier dealings count; the frozen file itself is never edited).
 """
 import json
 from pathlib import Path
@@ -35,3 +37,12 @@ print("the corpus (train and test splits)")
 report({**load("train.labels.jsonl"), **load("test.labels.jsonl")}, load("blind.labels.jsonl"))
 print("\nthe repeat-contact set")
 report(load("repeat.labels.jsonl"), load("repeat.blind.labels.jsonl"))
+
+print("\nthe frozen test split's repeat_contact, labelled again against the sharpened guide")
+test = load("test.labels.jsonl")
+again = load("test.repeat.blind.labels.jsonl")
+pairs = [(test[k]["repeat_contact"], b["repeat_contact"]) for k, b in again.items()
+         if not test[k].get("not_ticket")]
+same = sum(a == b for a, b in pairs)
+print(f"agree {same} of {len(pairs)} ({same / len(pairs):.1%}); true only in the first labels "
+      f"{sum(a and not b for a, b in pairs)}, only in the second {sum(b and not a for a, b in pairs)}")
