@@ -406,6 +406,30 @@ class ClassifyOnlyTest(unittest.TestCase):
         run_in_threads(work, 4)
         self.assertEqual(failures, [])
 
+    def test_a_pack_wider_than_the_reused_arrays(self):
+        # The thread's arrays start with room for 16 labels: a pack of 20 dimensions makes them
+        # grow, and the same call still answers every dimension.
+        pack = json.loads(read(MINI_PACK))
+        pack["dimensions"] += [{"id": f"extra_{i}", "values": ["yes", "no"], "fallback": "no"}
+                               for i in range(17)]
+        pack["rules"].append({"id": "extra.crash", "when": {"text_any": ["闪退"]},
+                              "then": {"score": {f"extra_{i}": {"yes": 1} for i in range(17)}}})
+        with triage.Engine.from_json(json.dumps(pack)) as wide:
+            c = wide.classify_text_only("APP一直闪退")
+            self.assertEqual(len(c.labels), 20)
+            self.assertEqual(c.label("extra_16"), "yes")
+            self.assertEqual(c.labels, {k: (v["value"], v["confidence"]) for k, v in
+                                        wide.diagnose({"text": "APP一直闪退"})["labels"].items()})
+        self.assertEqual(ENGINE.classify_text_only("APP一直闪退").label("problem_type"),
+                         "system_failure")
+
+    def test_a_closed_engine_says_so(self):
+        engine = triage.Engine.from_file(MINI_PACK)
+        engine.classify_text_only("payment order")
+        engine.close()
+        with self.assertRaises(ValueError):
+            engine.classify_text_only("payment order")
+
 
 class SlaWorkflowTest(unittest.TestCase):
     TICKET = {"text": "APP一直闪退", "created_at": CREATED}

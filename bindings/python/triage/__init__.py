@@ -329,7 +329,8 @@ class Classification:
 
 class _Scratch(_Handle):
     """One triage_classification and the arrays its values are read into, reused by every
-    classify_only call on one thread (so that a warm call allocates nothing in the library)."""
+    classify_only call on one thread (so that a warm call allocates nothing in the library).
+    The arrays hold addresses (``c_void_p``): the pack's ids, decoded once per engine."""
 
     _free_name = "triage_classification_free"
 
@@ -337,15 +338,21 @@ class _Scratch(_Handle):
         out = _ffi.classification_p()
         lib.triage_classification_new(byref(out))
         self._ptr = out
+        self.address = ctypes.cast(out, c_void_p).value
         self.busy = False
         self.resize(16, 8)
 
     def resize(self, labels, assisting=8):
-        self.values = (c_char_p * labels)()
+        self.values = (c_void_p * labels)()
         self.confidences = (c_double * labels)()
-        self.assisting = (c_char_p * assisting)()
-        self.urgency, self.primary, self.group = c_char_p(), c_char_p(), c_char_p()
-        self.route_refs = (byref(self.urgency), byref(self.primary), byref(self.group))
+        self.assisting = (c_void_p * assisting)()
+        self.route = (c_void_p * 3)()  # urgency, primary, group
+        self.capacity = (labels, assisting)
+        at = ctypes.addressof
+        route = at(self.route)
+        size = ctypes.sizeof(c_void_p)
+        self.values_args = (at(self.values), at(self.confidences), labels)
+        self.route_args = (route, route + size, route + 2 * size, at(self.assisting), assisting)
 
 
 _scratch = threading.local()
@@ -570,52 +577,62 @@ class Engine(_Handle):
         """A ticket (dict or JSON text) → its :class:`Classification`: labels, urgency and route
         only (triage_classify_json_into), the same values :meth:`diagnose` reports."""
         data = _json_bytes(ticket)
-        return self._classification(lib.triage_classify_json_into, data)
+        return self._classification(False, data)
 
     def classify_text_only(self, text):
         """A ticket that is only text → its :class:`Classification` (triage_classify_text_into):
         the fast path, into one result object per thread that the library reuses."""
         data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
-        return self._classification(lib.triage_classify_text_into, data)
+        return self._classification(True, data)
 
     _dimension_ids = None  # the pack's dimensions, read once per engine
-    _strings = None  # the pack's ids as the library gives them (bytes) → str, decoded once
+    _strings = None  # the pack's ids by address → str, decoded once per engine
+    _address = None  # the handle as an integer, for the bare calls of _ffi.HotPath
 
-    def _classification(self, call, data):
-        # The hot path of classify_only: three library calls and no decoding once the pack's
-        # ids are known (each distinct one is decoded once per engine).
+    def _classification(self, text, data):
+        # The hot path of classify_only: three bare library calls (_ffi.HotPath) and no decoding
+        # once the pack's ids are known.
+        ptr = self._ptr
+        if ptr is None:
+            raise ValueError("Engine is closed")
+        address = self._address
+        if address is None:
+            address = self._address = ctypes.cast(ptr, c_void_p).value
+        hot = _ffi.hot_path()
         s = getattr(_scratch, "value", None) or _thread_scratch()
         if s.busy:
             s = _Scratch()  # a host classifier classifying again, further up this thread's stack
         s.busy = True
         try:
-            ptr = s._ptr
-            call(self._p, data, len(data), ptr)
-            values, confidences = s.values, s.confidences
-            n = lib.triage_classification_values(ptr, values, confidences, len(values))
-            if n > len(values):
-                s.resize(n)
-                values, confidences = s.values, s.confidences
-                lib.triage_classification_values(ptr, values, confidences, n)
-            assisting = s.assisting
-            m = lib.triage_classification_route(ptr, *s.route_refs, assisting, len(assisting))
-            if m > len(assisting):
-                s.resize(len(values), m)
-                assisting = s.assisting
-                lib.triage_classification_route(ptr, *s.route_refs, assisting, m)
-            raw = values[:n] + [s.urgency.value, s.primary.value, s.group.value] + assisting[:m]
+            if self._keepalive:
+                # Host classifiers: the checked call collects what their callbacks raised.
+                call = lib.triage_classify_text_into if text else lib.triage_classify_json_into
+                call(ptr, data, len(data), s._ptr)
+            else:
+                call = hot.classify_text_into if text else hot.classify_json_into
+                status = call(address, data, len(data), s.address)
+                if status:
+                    _ffi.check_status(status, call, None)
+            n = hot.values(s.address, *s.values_args)
+            m = hot.route(s.address, *s.route_args)
+            if n > s.capacity[0] or m > s.capacity[1]:
+                s.resize(max(n, s.capacity[0]), max(m, s.capacity[1]))
+                hot.values(s.address, *s.values_args)
+                hot.route(s.address, *s.route_args)
+            raw = s.values[:n] + s.route[:] + s.assisting[:m]
+            confidences = s.confidences[:n]
         finally:
             s.busy = False
         names, strings = self._dimension_ids, self._strings
         if names is None or len(names) != n:
             strings = self._strings = {None: None}
-            names = self._dimension_ids = tuple(self._dimension_id(ptr, i) for i in range(n))
+            names = self._dimension_ids = tuple(self._dimension_id(s._ptr, i) for i in range(n))
         for r in raw:
             if r not in strings:
-                strings[r] = r.decode("utf-8")
-        text = [strings[r] for r in raw]
-        return Classification(dict(zip(names, zip(text[:n], confidences[:n]))), text[n],
-                              text[n + 1], tuple(text[n + 3:]), text[n + 2])
+                strings[r] = ctypes.string_at(r).decode("utf-8")
+        t = [strings[r] for r in raw]
+        return Classification(dict(zip(names, zip(t[:n], confidences))), t[n], t[n + 1],
+                              tuple(t[n + 3:]), t[n + 2])
 
     @staticmethod
     def _dimension_id(ptr, index):

@@ -480,6 +480,37 @@ class _LazyLibrary:
 lib = _LazyLibrary()
 
 
+class HotPath:
+    """The classify_only calls again, as bare foreign functions: every pointer an integer
+    (``c_void_p``), no argument conversion and no errcheck. A call through them costs about a
+    third less than through :data:`lib`'s checked ones, which matters when the library answers in
+    a few microseconds. The caller checks the status itself (``check_status`` when non-zero)."""
+
+    def __init__(self, library):
+        def bare(name, restype, *argtypes):
+            return ctypes.CFUNCTYPE(restype, *argtypes)((name, library))
+
+        vp, size = ctypes.c_void_p, ctypes.c_size_t
+        self.classify_text_into = bare("triage_classify_text_into", ctypes.c_int, vp,
+                                       ctypes.c_char_p, size, vp)
+        self.classify_json_into = bare("triage_classify_json_into", ctypes.c_int, vp,
+                                       ctypes.c_char_p, size, vp)
+        # Strings come back as addresses: the pack's ids, fixed for the engine's life.
+        self.values = bare("triage_classification_values", size, vp, vp, vp, size)
+        self.route = bare("triage_classification_route", size, vp, vp, vp, vp, vp, size)
+
+
+_hot_path = None
+
+
+def hot_path():
+    """The :class:`HotPath` of the loaded library (made on first use)."""
+    global _hot_path
+    if _hot_path is None:
+        _hot_path = HotPath(_load_now())
+    return _hot_path
+
+
 def library_path():
     """The path (or name) the library was loaded from, loading it if needed."""
     _load_now()
