@@ -2,7 +2,7 @@
 """Draws the lines to label (deterministic) and writes work lists with their texts.
 
 The work lists hold texts that must not be committed: write them outside the repository.
-usage: tools/corpus/sample.py OUT_DIR [--data DIR] [--more | --third | --repeat]
+usage: tools/corpus/sample.py OUT_DIR [--data DIR] [--more | --third | --repeat | --fourth]
 
 --more draws the second labelling pass instead, for the training split only: with its own seed,
 among the lines the first pass did not draw, 310 negative food-delivery reviews, 39 negative
@@ -18,6 +18,11 @@ line no pass drew; work lists named *_third.jsonl.
 like the test split): with its own seed, among the lines none of the three passes drew, 600
 negative food-delivery reviews and 40 negative shopping reviews of each category; work lists named
 *_repeat.jsonl (no BANKING77 queries: they almost never mention an earlier contact).
+
+--fourth draws the fourth labelling pass, for the training split only: with its own seed, among the
+lines no earlier draw took (the repeat-contact set included), 400 negative food-delivery reviews,
+40 negative shopping reviews of each category and 5 BANKING77 training queries of each intent;
+work lists named *_fourth.jsonl.
 """
 import argparse
 import json
@@ -36,6 +41,7 @@ g = ap.add_mutually_exclusive_group()
 g.add_argument("--more", action="store_true", help="draw the second pass (train only)")
 g.add_argument("--third", action="store_true", help="draw the third pass (train only)")
 g.add_argument("--repeat", action="store_true", help="draw the repeat-contact evaluation set")
+g.add_argument("--fourth", action="store_true", help="draw the fourth pass (train only)")
 a = ap.parse_args()
 root = texts.data_dir(a.data)
 out = Path(a.out)
@@ -85,15 +91,19 @@ first = draw(random.Random(20261206), rv, bk, 420, 52, 9)
 more_args = (random.Random(20270118), rv, bk, 310, 39, 6, frozenset(first[0] + first[1]))
 if a.more:
     write_lists(rv, bk, *draw(*more_args), "_more")
-elif a.third or a.repeat:
+elif a.third or a.repeat or a.fourth:
     more = draw(*more_args)
     earlier = frozenset(first[0] + first[1] + more[0] + more[1])
     third = draw(random.Random(20270301), rv, bk, 200, 25, 5, earlier)
-    if a.repeat:
+    if a.repeat or a.fourth:
         drawn = earlier | frozenset(third[0] + third[1])
-        reviews, _ = draw(random.Random(20271207), rv, bk, 600, 40, 0, drawn)
+        repeat_set, _ = draw(random.Random(20271207), rv, bk, 600, 40, 0, drawn)
+        if a.fourth:
+            write_lists(rv, bk, *draw(random.Random(20261208), rv, bk, 400, 40, 5,
+                                      drawn | frozenset(repeat_set)), "_fourth")
+            sys.exit(0)
         rows = [{"source": "reviews_zh", "source_id": k, "category": rv[k][2], "text": rv[k][0]}
-                for k in reviews]
+                for k in repeat_set]
         write("reviews_repeat.jsonl", rows)
         sys.exit(0)
     # The label files hold the earlier passes and, once labelled, this one: nothing else.
