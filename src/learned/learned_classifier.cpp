@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 
 #include <boost/json.hpp>
 
@@ -352,25 +353,23 @@ class Learned final : public Classifier {
       : model_(std::move(m)), policy_(p), min_probability_(min_probability) {
     // Every linear dimension is scored in one pass over the ticket's features (FusedLinear):
     // one row table for all, and each feature's weights for every dimension side by side.
-    std::vector<const LinearModel*> linear;
     for (const auto& [name, d] : LearnedAccess::dims(model_)) {
       const auto own = weights.find(name);
       weight_.push_back(own == weights.end() ? w : own->second);
       if (d.algorithm == Algorithm::linear) {
-        fused_at_.push_back(linear.size());
-        linear.push_back(&d.linear);
+        fused_at_.push_back(linear_.size());
+        linear_.push_back(&d.linear);
       } else {
         fused_at_.push_back(kNotLinear);
       }
     }
-    fused_ = detail::FusedLinear(linear);
   }
   std::string_view name() const noexcept override { return "learned"; }
   void classify(const Ticket& ticket, Evaluation& ev) const override {
     // Scratch per thread: a warm linear dimension allocates nothing.
     thread_local std::vector<std::uint32_t> features;
     thread_local std::vector<double> probs;
-    if (!fused_.empty()) {
+    if (!linear_.empty()) {
       linear_features(ticket, LearnedAccess::linear_bits(model_), features);
       // Nothing to read (an empty text): the model has only its priors, and says nothing.
       if (features.empty()) return;
@@ -384,8 +383,9 @@ class Learned final : public Classifier {
       // rules_first: the model speaks only where the rules said nothing at all.
       if (policy_ == CombinePolicy::rules_first && ev.has_score(dim)) continue;
       if (at != kNotLinear) {
-        if (fused.empty()) fused = fused_.predict(features);
-        const auto mine = fused.subspan(fused_.offset(at), d.values.size());
+        const detail::FusedLinear& all = fused_rows();
+        if (fused.empty()) fused = all.predict(features);
+        const auto mine = fused.subspan(all.offset(at), d.values.size());
         probs.assign(mine.begin(), mine.end());
       } else {
         LearnedAccess::probs(model_, d, ticket, features, probs);
@@ -425,7 +425,17 @@ class Learned final : public Classifier {
   static constexpr std::size_t kNotLinear = ~std::size_t{0};
   // Per dimension in the model's order: its model in `fused_`, or kNotLinear (naive Bayes).
   std::vector<std::size_t> fused_at_;
-  detail::FusedLinear fused_;
+  std::vector<const LinearModel*> linear_;  // into model_, in fused order
+
+  // The merged rows take a few milliseconds and megabytes to build: an engine pays for them on
+  // its first model prediction, not when it is made (the built-in engine is ready sooner, and
+  // an engine that never reaches the model never builds them). Built once, for every thread.
+  const detail::FusedLinear& fused_rows() const {
+    std::call_once(fused_once_, [this] { fused_ = detail::FusedLinear(linear_); });
+    return fused_;
+  }
+  mutable std::once_flag fused_once_;
+  mutable detail::FusedLinear fused_;
 };
 }  // namespace
 
