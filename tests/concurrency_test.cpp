@@ -274,7 +274,8 @@ TEST(Concurrency, BatchesAreIdenticalForEveryThreadCount) {
 }
 
 // A loaded engine compiles each regular expression (rules, repeat contacts, the repeat-contact
-// set) when a ticket first needs it. Threads that meet a freshly loaded engine together, each
+// set) when a ticket first needs it, and its learned model merges its rows on its first
+// prediction. Threads that meet a freshly loaded engine together, each
 // starting at another ticket, still get exactly what one thread gets, and TSan sees no race.
 TEST(Concurrency, ThreadsMeetingAFreshlyLoadedEngineAgree) {
   const auto tickets = example_tickets();
