@@ -176,18 +176,32 @@ bool ConditionCompiler::costly(std::uint32_t id) const {
   }
 }
 
+void ConditionCompiler::reserve_terms(std::size_t n) {
+  if (n <= cp_.terms.capacity()) return;
+  cp_.terms.reserve(n);
+  term_ids_.clear();  // the strings moved: view them again
+  term_ids_.reserve(n);
+  for (std::size_t i = 0; i < cp_.terms.size(); ++i) {
+    term_ids_.emplace(cp_.terms[i], static_cast<std::uint32_t>(i));
+  }
+}
+
 std::uint32_t ConditionCompiler::term(const std::string& kw) {
-  auto [it, added] = term_ids_.try_emplace(kw, static_cast<std::uint32_t>(cp_.terms.size()));
-  if (!added) return it->second;
+  if (const auto found = term_ids_.find(std::string_view(kw)); found != term_ids_.end()) {
+    return found->second;
+  }
+  if (cp_.terms.size() == cp_.terms.capacity()) reserve_terms(2 * cp_.terms.size() + 64);
+  const auto id = static_cast<std::uint32_t>(cp_.terms.size());
   cp_.terms.push_back(kw);
-  if (checked_) return it->second;  // the automaton comes with the compiled pack
+  term_ids_.emplace(cp_.terms.back(), id);
+  if (checked_) return id;  // the automaton comes with the compiled pack
   std::string core = kw;
   const bool open_start = !core.empty() && core.front() == '*';
   if (open_start) core.erase(0, 1);
   const bool open_end = !core.empty() && core.back() == '*';
   if (open_end) core.pop_back();
-  patterns_.push_back({core, it->second, !open_start, !open_end});
-  return it->second;
+  patterns_.push_back({core, id, !open_start, !open_end});
+  return id;
 }
 
 Result<std::uint32_t> ConditionCompiler::regex(const std::string& re, const std::string& where) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -35,6 +36,9 @@ class ConditionCompiler {
   /// at once: see detail::regional_variants).
   std::vector<MatcherPattern> take_patterns();
 
+  /// Room for `n` distinct keywords (a compiled pack file says how many it holds).
+  void reserve_terms(std::size_t n);
+
  private:
   // Whether testing the node may run a regular expression over the text.
   bool costly(std::uint32_t id) const;
@@ -44,8 +48,10 @@ class ConditionCompiler {
   CompiledPack& cp_;
   const EngineOptions& opts_;
   bool checked_ = false;
-  // Hashed: a pack has thousands of keywords, and loading a compiled pack interns them all.
-  std::unordered_map<std::string, std::uint32_t> term_ids_;
+  // Hashed: a pack has thousands of keywords, and loading a compiled pack interns them all. The
+  // keys view the strings of cp_.terms (no second copy of each keyword); they are taken again
+  // whenever cp_.terms grows, since moving a short string moves its characters.
+  std::unordered_map<std::string_view, std::uint32_t> term_ids_;
   std::map<std::string, std::uint32_t> regex_ids_;
   std::vector<MatcherPattern> patterns_;
 };

@@ -101,6 +101,7 @@ Result<Engine> EngineAccess::compile(Pack pack_to_keep, const EngineOptions& opt
   };
   // Rules, in evaluation order.
   detail::ConditionCompiler compiler(*cp, options, /*checked=*/pre != nullptr);
+  if (pre) compiler.reserve_terms(pre->atom_base);  // a compiled file knows its keyword count
   for (std::uint32_t idx : by_priority(pack.rules)) {
     const Rule& r = pack.rules[idx];
     CRule cr;
