@@ -68,7 +68,7 @@ TEST(DefaultPack, EveryExampleTicketIsDiagnosed) {
     auto t = parse_ticket(l);
     ASSERT_TRUE(t) << l;
     const auto d = Engine::builtin().diagnose(*t, ev);
-    ASSERT_EQ(d.labels.size(), 7u);
+    ASSERT_EQ(d.labels.size(), 8u);
     for (const auto& lab : d.labels) {
       ++total;
       decided += lab.value.has_value();

@@ -38,7 +38,8 @@ TEST(Pack, TheDefaultPackIsCompiledIn) {
   std::vector<std::string> dims;
   for (const auto& d : p->dimensions) dims.push_back(d.id);
   EXPECT_EQ(dims, (std::vector<std::string>{"problem_type", "request_kind", "scenario", "demand",
-                                            "emotion", "urgency_estimate", "department"}));
+                                            "emotion", "urgency_estimate", "department",
+                                            "repeat_estimate"}));
   EXPECT_EQ(default_pack_json(), test::read_file(TRIAGE_SOURCE_DIR "/packs/default/pack.json"));
 }
 

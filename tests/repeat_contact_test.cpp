@@ -1,9 +1,12 @@
 // Repeat contacts: the pack's expressions find them in the folded text, with evidence spans that
 // point into the ticket as written, the stated count and the time since; urgency rules, SLA
 // targets and templates can use them; metrics count them per group.
+#include <memory>
+
 #include <gtest/gtest.h>
 
 #include "test_util.hpp"
+#include "triage/classifier.hpp"
 #include "triage/engine.hpp"
 #include "triage/evaluation.hpp"
 #include "triage/metrics.hpp"
@@ -15,6 +18,9 @@ namespace {
 boost::json::object pack_json() {
   auto pack = triage::test::mini_pack_with_default_sla();
   pack["repeat_contact"] = boost::json::parse(triage::default_pack_json()).at("repeat_contact");
+  // The default pack's learned signal reads a dimension this pack does not have: expressions
+  // only here (see TheLearnedModelFindsWhatNoExpressionMatches).
+  pack["repeat_contact"].as_object().erase("learned");
   pack["urgency"].as_object()["rules"].as_array().push_back(boost::json::parse(
       R"({"id": "u.repeat", "when": {"repeat_contact": true}, "at_least": "high"})"));
   pack["templates"] = boost::json::parse(R"([
@@ -215,6 +221,93 @@ TEST(RepeatContact, SectionMistakesAreNamed) {
   e = triage::Engine::from_json(boost::json::serialize(pack));
   ASSERT_FALSE(e);  // classification rules run before the repeat contact is known
   EXPECT_NE(e.error().where.find("/rules/"), std::string::npos);
+}
+
+// A stand-in for the learned model: it reads "MARK" as a repeat contact, with weight 5 (a
+// confidence of 5/6 under the mini pack's smoothing of 1).
+class MarkReader final : public triage::Classifier {
+ public:
+  std::string_view name() const noexcept override { return "mark"; }
+  void classify(const triage::Ticket& t, triage::Evaluation& ev) const override {
+    ev.add_score("repeat_estimate", t.text.find("MARK") != std::string::npos ? "yes" : "no", 5);
+  }
+};
+
+boost::json::object pack_with_learned_signal() {
+  auto pack = pack_json();
+  pack["dimensions"].as_array().push_back(boost::json::parse(
+      R"({"id": "repeat_estimate", "values": ["yes", "no"], "min_confidence": 0.55})"));
+  pack["repeat_contact"].as_object()["learned"] =
+      boost::json::parse(R"({"dimension": "repeat_estimate", "value": "yes"})");
+  return pack;
+}
+
+TEST(RepeatContact, TheLearnedModelFindsWhatNoExpressionMatches) {
+  triage::EngineOptions opts;
+  opts.classifiers.push_back(std::make_shared<MarkReader>());
+  const auto e =
+      triage::Engine::from_json(boost::json::serialize(pack_with_learned_signal()), opts);
+  ASSERT_TRUE(e) << e.error().message;
+  triage::DiagnoseOptions o;
+  o.now = triage::test::at("2026-11-20T10:00:00+08:00");
+  auto diagnose_with = [&](const std::string& text) {
+    triage::Ticket t;
+    t.text = text;
+    return e->diagnose(t, o);
+  };
+  // No expression matches; the model's decided "yes" makes it a repeat contact, without spans.
+  const auto marked = diagnose_with("MARK 退款什么时候到？");
+  ASSERT_TRUE(marked.repeat_contact);
+  EXPECT_TRUE(marked.repeat_contact->found);
+  EXPECT_TRUE(marked.repeat_contact->evidence.empty());
+  ASSERT_TRUE(marked.repeat_contact->learned);
+  EXPECT_NEAR(*marked.repeat_contact->learned, 5.0 / 6.0, 1e-3);  // as the label reports it
+  EXPECT_EQ(*marked.repeat_contact->learned, marked.labels.back().confidence);
+  EXPECT_EQ(marked.urgency, "high");  // u.repeat reads it like an expression's finding
+  const auto o_json = triage::to_json(marked).at("repeat_contact").as_object();
+  EXPECT_NEAR(o_json.at("learned").as_double(), 5.0 / 6.0, 1e-3);
+  // Classification alone (no diagnosis) asks the same question for its urgency rules.
+  triage::Classification c;
+  triage::Evaluation ev;
+  triage::Ticket t;
+  t.text = "MARK 退款什么时候到？";
+  e->classify(t, ev, c);
+  EXPECT_EQ(c.urgency, triage::Urgency::high);
+  // An expression's finding stays the expression's: spans, and no learned confidence.
+  const auto both = diagnose_with("MARK 都来第8次了");
+  EXPECT_TRUE(both.repeat_contact->found);
+  EXPECT_FALSE(both.repeat_contact->evidence.empty());
+  EXPECT_FALSE(both.repeat_contact->learned);
+  // The model's "no", or nothing decided: no repeat contact.
+  const auto plain = diagnose_with("退款什么时候到？");
+  EXPECT_FALSE(plain.repeat_contact->found);
+  EXPECT_TRUE(triage::to_json(plain).at("repeat_contact").as_object().at("learned").is_null());
+  EXPECT_EQ(plain.urgency, "medium");
+}
+
+TEST(RepeatContact, TheLearnedSignalsMistakesAreNamed) {
+  auto with = [](const char* learned) {
+    auto pack = pack_with_learned_signal();
+    pack["repeat_contact"].as_object()["learned"] = boost::json::parse(learned);
+    return triage::Engine::from_json(boost::json::serialize(pack));
+  };
+  auto e = with(R"({"dimension": "nope", "value": "yes"})");
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().code, triage::Errc::pack_unknown_reference);
+  EXPECT_EQ(e.error().where, "/repeat_contact/learned/dimension");
+  e = with(R"({"dimension": "repeat_estimate", "value": "maybe"})");
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().code, triage::Errc::pack_unknown_reference);
+  EXPECT_EQ(e.error().where, "/repeat_contact/learned/value");
+  e = with(R"({"dimension": "repeat_estimate"})");
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().where, "/repeat_contact/learned");
+  e = with(R"({"dimension": "repeat_estimate", "value": "yes", "weight": 2})");
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().where, "/repeat_contact/learned/weight");
+  e = with(R"({"dimension": 3, "value": "yes"})");
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().where, "/repeat_contact/learned/dimension");
 }
 
 TEST(RepeatContact, MetricsCountRepeatContactsPerGroup) {

@@ -99,6 +99,9 @@ struct RepeatContact {
   std::vector<MatchedSpan> evidence;  ///< in text order
   std::optional<int> count;           ///< "都来第8次了" → 8, "third time" → 3
   std::optional<int> days_since;  ///< "一个星期" → 7, "10多天" → 10, "two weeks" → 14
+  /// Found by the learned model (the pack's `repeat_contact.learned`) where no expression
+  /// matched: its confidence. Such a finding has no evidence spans.
+  std::optional<double> learned;
 };
 
 /// An open ticket the host's linker relates to this one (see linker.hpp).

@@ -291,6 +291,10 @@ struct RepeatContactSpec {
   std::vector<std::string> since;     ///< group 1: a number, group 2: a unit of `units`
   std::map<std::string, double, std::less<>> numbers;  ///< number words: "twice" → 2
   std::map<std::string, double, std::less<>> units;    ///< unit words in days: "星期" → 7
+  /// A dimension the learned model reads (`learned.dimension`) and its value that means "a
+  /// repeat contact" (`learned.value`): when no expression matches and the ticket's decided value
+  /// of that dimension is this one, it is a repeat contact all the same. Empty: expressions only.
+  std::string learned_dimension, learned_value;
   std::string where;
 };
 

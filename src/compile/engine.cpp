@@ -244,6 +244,23 @@ Result<Engine> EngineAccess::compile(Pack pack_to_keep, const EngineOptions& opt
     TRIAGE_TRY(auto finder,
                detail::RepeatContactFinder::compile(*pack.repeat_contact, options.limits,
                                                     /*checked=*/pre != nullptr));
+    if (const auto& rc = *pack.repeat_contact; !rc.learned_dimension.empty()) {
+      const std::string at = rc.where + "/learned";
+      const int d = dim_index(rc.learned_dimension);
+      if (d < 0) {
+        return make_error(Errc::pack_unknown_reference, at + "/dimension",
+                          "unknown dimension \"" + rc.learned_dimension + "\"");
+      }
+      const auto& vals = pack.dimensions[static_cast<std::size_t>(d)].values;
+      const auto v = std::find_if(vals.begin(), vals.end(),
+                                  [&](const auto& x) { return x.id == rc.learned_value; });
+      if (v == vals.end()) {
+        return make_error(Errc::pack_unknown_reference, at + "/value",
+                          "unknown value \"" + rc.learned_value + "\" of dimension \"" +
+                              rc.learned_dimension + "\"");
+      }
+      finder.set_learned(d, static_cast<std::int32_t>(v - vals.begin()));
+    }
     cp->repeat_contact = std::move(finder);
   }
   if (pack.workflow) {

@@ -61,7 +61,23 @@ Result<RepeatContactSpec> read_repeat_contact(const json::value& v, const PackLi
       }
       continue;
     }
-    return unknown_key(where, kv.key(), "patterns, count, since, numbers, units");
+    if (kv.key() == "learned") {
+      const json::object* lo;
+      TRIAGE_TRY(lo, object_at(kv.value(), at));
+      for (const auto& e : *lo) {
+        const std::string field = child(at, e.key());
+        std::string* to = e.key() == "dimension" ? &spec.learned_dimension
+                          : e.key() == "value"   ? &spec.learned_value
+                                                 : nullptr;
+        if (!to) return unknown_key(at, e.key(), "dimension, value");
+        if (!e.value().is_string()) return type_error(field, "string", e.value());
+        *to = std::string(e.value().as_string());
+      }
+      if (spec.learned_dimension.empty() || spec.learned_value.empty())
+        return invalid(at, "needs both \"dimension\" and \"value\"");
+      continue;
+    }
+    return unknown_key(where, kv.key(), "patterns, count, since, numbers, units, learned");
   }
   if (spec.patterns.empty())
     return invalid(child(where, "patterns"), "at least one expression is required");

@@ -49,13 +49,21 @@ gsl::span<const std::uint8_t> repeat_patterns_possible(const CompiledPack& cp,
                                                        const std::vector<std::uint8_t>& hit) {
   return gsl::span<const std::uint8_t>(hit).subspan(cp.regexes.size());
 }
+
+// Whether the learned model calls the ticket a repeat contact (the pack's
+// repeat_contact.learned): that dimension's decided value is the one that means it.
+bool learned_repeat(const CompiledPack& cp, const Evaluation& ev) {
+  const std::int32_t d = cp.repeat_contact->learned_dimension();
+  return d >= 0 && ev.decided(static_cast<std::size_t>(d)) == cp.repeat_contact->learned_value();
+}
 }  // namespace
 
 bool Engine::repeat_contact_occurs(const Ticket& ticket, const Evaluation& ev,
                                    std::string& scratch) const {
   return impl_->repeat_contact &&
-         impl_->repeat_contact->occurs(ticket, scratch,
-                                       repeat_patterns_possible(*impl_, ev.regex_hit_));
+         (impl_->repeat_contact->occurs(ticket, scratch,
+                                        repeat_patterns_possible(*impl_, ev.regex_hit_)) ||
+          learned_repeat(*impl_, ev));
 }
 
 void Engine::classify(const Ticket& ticket, Evaluation& ev, Classification& out) const {
@@ -208,6 +216,11 @@ Diagnosis Engine::diagnose_keys(const Ticket& ticket, Evaluation& ev, const Diag
   // urgency, routing and the response may read both.
   if (cp.repeat_contact && wants(Key::repeat_contact)) {
     d.repeat_contact = cp.repeat_contact->find(ticket, repeat_patterns_possible(cp, ev.regex_hit_));
+    if (!d.repeat_contact->found && learned_repeat(cp, ev)) {
+      d.repeat_contact->found = true;
+      d.repeat_contact->learned =
+          ev.confidence_[static_cast<std::size_t>(cp.repeat_contact->learned_dimension())];
+    }
     ev.repeat_contact_ = d.repeat_contact->found ? 1 : 0;
   }
   if (opts.linker) {

@@ -120,6 +120,7 @@ json::object to_json(const Diagnosis& d) {
     json::object ro{{"found", rc.found}, {"evidence", std::move(ev)}};
     ro["count"] = rc.count ? json::value(*rc.count) : json::value(nullptr);
     ro["days_since"] = rc.days_since ? json::value(*rc.days_since) : json::value(nullptr);
+    ro["learned"] = rc.learned ? json::value(*rc.learned) : json::value(nullptr);
     o["repeat_contact"] = std::move(ro);
   }
   if (d.related) {

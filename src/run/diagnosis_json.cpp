@@ -314,6 +314,11 @@ void value(Writer& w, const Diagnosis& d, DiagnosisKey k) {
         w.integer(*rc.days_since);
       else
         w.null();
+      w.key("learned");
+      if (rc.learned)
+        w.number(*rc.learned);
+      else
+        w.null();
       return w.close_object();
     }
     case DiagnosisKey::related:

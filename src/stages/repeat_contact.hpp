@@ -1,6 +1,7 @@
 // Internal: finding a repeat contact in a ticket's text with the pack's expressions.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -42,6 +43,16 @@ class RepeatContactFinder {
   std::size_t pattern_count() const { return patterns_.size(); }
   const std::string& pattern(std::size_t i) const { return patterns_[i]->pattern(); }
 
+  /// The learned signal (RepeatContactSpec::learned_dimension): the pack dimension's index and
+  /// the index of its value that means a repeat contact, or -1 without one. Set by the engine,
+  /// which knows the dimensions.
+  void set_learned(std::int32_t dimension, std::int32_t value) {
+    learned_dimension_ = dimension;
+    learned_value_ = value;
+  }
+  std::int32_t learned_dimension() const { return learned_dimension_; }
+  std::int32_t learned_value() const { return learned_value_; }
+
  private:
   std::vector<std::shared_ptr<const LazyRegex>> patterns_, count_, since_;
   // Every pattern in one automaton: one pass tells whether any can match, so that occurs()
@@ -55,6 +66,7 @@ class RepeatContactFinder {
   std::shared_ptr<AnySet> any_;
   const RE2::Set* any() const;
   std::map<std::string, double, std::less<>> numbers_, units_;
+  std::int32_t learned_dimension_ = -1, learned_value_ = -1;
 };
 
 /// A number as customers write it, in folded text: digits ("10"), Chinese numerals ("十二",

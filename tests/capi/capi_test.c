@@ -76,8 +76,9 @@ static void typed(const triage_engine *e) {
   const char *text = "I was charged twice for the same order, please refund me";
   triage_result *r = NULL;
   CHECK(triage_classify_text(e, text, strlen(text), &r) == TRIAGE_OK);
-  /* problem_type, request_kind, scenario, demand, emotion, urgency_estimate, department */
-  CHECK(triage_result_label_count(r) == 7);
+  /* problem_type, request_kind, scenario, demand, emotion, urgency_estimate, department,
+     repeat_estimate */
+  CHECK(triage_result_label_count(r) == 8);
   const char *dim = NULL, *value = NULL;
   double confidence = -1;
   CHECK(triage_result_label(r, 2, &dim, &value, &confidence) == TRIAGE_OK);
@@ -100,15 +101,15 @@ static void typed(const triage_engine *e) {
 /* Classification alone into one reused result, as a C host's hot loop would call it. */
 static void classification(const triage_engine *e) {
   const char *texts[] = {"I was charged twice for the same order, please refund me", "APP一直闪退"};
-  const char *values[7];
-  double confidences[7];
+  const char *values[8];
+  double confidences[8];
   triage_classification *c = NULL;
   size_t i;
   CHECK(triage_classification_new(&c) == TRIAGE_OK);
   CHECK(triage_classification_label_count(c) == 0 && triage_classification_primary(c) == NULL);
   for (i = 0; i < 2; ++i) {
     CHECK(triage_classify_text_into(e, texts[i], strlen(texts[i]), c) == TRIAGE_OK);
-    CHECK(triage_classification_values(c, values, confidences, 7) == 7);
+    CHECK(triage_classification_values(c, values, confidences, 8) == 8);
     CHECK(triage_classification_urgency(c) != NULL && triage_classification_group(c) != NULL);
   }
   CHECK(strcmp(values[0], "system_failure") == 0 && confidences[0] > 0.3);

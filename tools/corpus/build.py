@@ -65,6 +65,8 @@ def tickets(lines, root, corpus=CORPUS):
         src, sid = ln["source"], ln["source_id"]
         base = {"channel": CHANNEL[src], "labels": ln["labels"], "source": src,
                 "source_id": sid, "repeat_contact": ln.get("repeat_contact", False)}
+        if "draw" in ln:  # the labelling pass, where a later one is marked (see the README)
+            base["draw"] = ln["draw"]
         if src == "weibo_helpdesk":
             weibo = weibo or texts.weibo(root)
             zh, en = weibo[sid]

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from format_pack import dump  # noqa: E402
-from model_labels import for_model, gold  # noqa: E402
+from model_labels import for_model, gold, learns_from  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "corpus"))
 from build import build_beside  # noqa: E402
@@ -176,7 +176,8 @@ def main():
     a = ap.parse_args()
     cli = str(Path(a.build).resolve() / "triage")
     corpus = build_beside(a.build, a.data)
-    train = read_jsonl(corpus / "train.jsonl")  # never test.jsonl: that split is frozen
+    # never test.jsonl (that split is frozen); the draws the shipped model learns from
+    train = [t for t in read_jsonl(corpus / "train.jsonl") if learns_from(t)]
     dev = read_jsonl(ROOT / "tools" / "devset" / "dev.jsonl")
     pack = json.loads(PACK.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="triage-calibrate-") as tmp:

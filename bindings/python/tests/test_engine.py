@@ -293,7 +293,7 @@ class TypedResultTest(unittest.TestCase):
         with ENGINE.classify_text("I was charged twice for the same order, please refund me") as r:
             self.assertEqual(list(r.labels),
                              ["problem_type", "request_kind", "scenario", "demand", "emotion",
-                              "urgency_estimate", "department"])
+                              "urgency_estimate", "department", "repeat_estimate"])
             value, confidence = r.labels["scenario"]
             self.assertEqual(value, "payment_refund")
             self.assertTrue(0.3 < confidence <= 1.0)
