@@ -82,8 +82,7 @@ class Writer {
   void number(double d) {
     if (!std::isfinite(d)) return null();
     char buf[32];
-    const auto r = std::to_chars(buf, buf + sizeof buf, d);
-    out_.append(buf, r.ptr);
+    out_.append(buf, shortest_double(buf, d));
     comma_ = true;
   }
   template <class Int>
