@@ -67,7 +67,9 @@ std::optional<std::string> zone_string(std::string_view name) {
 }
 
 int weekday_index(gr::date d) {  // Monday = 0
-  return (d.day_of_week().as_number() + 6) % 7;
+  // The date is its Julian day number, and day 0 was a Monday: no calendar arithmetic (the
+  // working intervals of every SLA deadline ask for it day by day).
+  return static_cast<int>(d.day_number() % 7);
 }
 }  // namespace
 
