@@ -129,3 +129,15 @@ TEST(Calendar, BadCalendarsAreNamed) {
   EXPECT_FALSE(parse_work_interval("9-18"));
   EXPECT_EQ(parse_work_interval("00:00-24:00")->end, 24 * 60);
 }
+
+TEST(Calendar, EachWeekdayHasItsOwnHoursOnEveryDayOfFourHundredYears) {
+  // The calendar reads the weekday off the date's day number: one week of distinct hours, and
+  // every day of a full Gregorian cycle must get its weekday's.
+  CalendarSpec s = CalendarSpec::standard("week");
+  for (int d = 0; d < 7; ++d) s.week[static_cast<std::size_t>(d)] = {{60 * d, 60 * d + 30}};
+  const Calendar c = *Calendar::compile(s);
+  for (gr::date d(1900, 1, 1); d < gr::date(2300, 1, 1); d += gr::days(1)) {
+    const int monday_first = (d.day_of_week().as_number() + 6) % 7;
+    ASSERT_EQ(c.hours(d).front().start, 60 * monday_first) << gr::to_iso_extended_string(d);
+  }
+}

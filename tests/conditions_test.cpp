@@ -4,6 +4,8 @@
 // when the condition holds.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "triage/triage.hpp"
@@ -94,3 +96,75 @@ INSTANTIATE_TEST_SUITE_P(Pack, EachConditionKind, ::testing::ValuesIn(kCases),
                          });
 
 }  // namespace
+
+namespace {
+// The conditions after classification (urgency rules, routing rows, known issues) are tested
+// only when one of their own keywords occurred, unless they can hold without one. The same
+// condition as the first urgency rule, routing row and known issue of the default pack: each
+// must hold exactly when the condition does.
+Engine pack_with_stage2_probes(const char* condition) {
+  auto pack = boost::json::parse(default_pack_json()).as_object();
+  const auto when = boost::json::parse(condition);
+  auto& urgency = pack["urgency"].as_object()["rules"].as_array();
+  boost::json::object u = urgency[0].as_object();
+  u["id"] = "urg.probe";
+  u["priority"] = 1000;
+  u["when"] = when;
+  urgency.push_back(u);
+  auto& rows = pack["routing"].as_object()["rules"].as_array();
+  boost::json::object r = rows[7].as_object();
+  r["id"] = "route.probe";
+  r["priority"] = 1000;
+  r["when"] = when;
+  rows.push_back(r);
+  auto& knowledge = pack["knowledge"].as_array();
+  boost::json::object k = knowledge[0].as_object();
+  k["id"] = "kb.probe";
+  k["when"] = when;
+  k["keywords"] = boost::json::array{"探针词"};
+  knowledge.insert(knowledge.begin(), k);
+  auto e = Engine::from_json(boost::json::serialize(pack));
+  EXPECT_TRUE(e) << condition << ": " << (e ? "" : e.error().message);
+  return std::move(*e);
+}
+
+struct Stage2Holds {
+  bool urgency, route, knowledge;
+};
+
+Stage2Holds stage2_holds(const Engine& e, const char* ticket_json) {
+  auto t = parse_ticket(ticket_json);
+  EXPECT_TRUE(t) << ticket_json;
+  const Diagnosis d = e.diagnose(*t);
+  Stage2Holds h{};
+  h.urgency = std::any_of(d.explain.begin(), d.explain.end(),
+                          [](const Explanation& x) { return x.rule == "urg.probe"; });
+  h.route = d.route && d.route->rule == "route.probe";
+  h.knowledge = d.knowledge && std::any_of(d.knowledge->begin(), d.knowledge->end(),
+                                           [](const auto& m) { return m.id == "kb.probe"; });
+  return h;
+}
+}  // namespace
+
+TEST(ConditionsAfterClassification, HoldWhenTheirKeywordsOccurOrWhenTheyNeedNone) {
+  const Case cases[] = {
+      {"text_any", R"({"text_any": ["探针词"]})", R"({"text": "我的探针词坏了"})",
+       R"({"text": "我的东西坏了"})"},
+      {"all_of", R"({"all_of": [{"text_any": ["探针词"]}, {"impact": "many"}]})",
+       R"({"text": "我的探针词坏了", "impact": "many"})", R"({"text": "我的探针词坏了"})"},
+      {"any_of without a keyword", R"({"any_of": [{"text_any": ["探针词"]}, {"impact": "many"}]})",
+       R"({"text": "我的东西坏了", "impact": "many"})", R"({"text": "我的东西坏了"})"},
+      {"not", R"({"not": {"text_any": ["探针词"]}})", R"({"text": "我的东西坏了"})",
+       R"({"text": "我的探针词坏了"})"},
+      {"text_none", R"({"text_none": ["探针词"]})", R"({"text": "我的东西坏了"})",
+       R"({"text": "我的探针词坏了"})"},
+      {"regex", R"({"regex": "探针[0-9]+号"})", R"({"text": "探针12号坏了"})",
+       R"({"text": "探针号坏了"})"},
+  };
+  for (const Case& c : cases) {
+    const Engine e = pack_with_stage2_probes(c.condition);
+    const Stage2Holds yes = stage2_holds(e, c.holding), no = stage2_holds(e, c.failing);
+    EXPECT_TRUE(yes.urgency && yes.route && yes.knowledge) << c.kind << ": " << c.holding;
+    EXPECT_FALSE(no.urgency || no.route || no.knowledge) << c.kind << ": " << c.failing;
+  }
+}

@@ -5,7 +5,9 @@
 // every field filled with hostile text.
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
@@ -383,4 +385,44 @@ TEST(DiagnosisJson, AWarmBufferTakesALineWithoutAllocating) {
     EXPECT_EQ(g_allocations.load(), 0) << keys_of(sel);
     EXPECT_EQ(out.size(), size);
   }
+}
+
+TEST(DiagnosisJson, AStringIsEscapedAsBoostWritesItWhereverTheByteFallsInAWord) {
+  // The writer skips eight plain bytes at a time: each byte that needs escaping, and bytes
+  // either side of the test's constants, at every offset of a word and near either end.
+  const std::string plain = "订单abcdefghijklmnopq";
+  for (const unsigned char c : {0x00, 0x01, 0x08, 0x0A, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C,
+                                0x5D, 0x7F, 0x80, 0xA2, 0xDC, 0xFF}) {
+    for (std::size_t at = 0; at <= plain.size(); ++at) {
+      for (std::size_t len = at; len <= plain.size() + 1; len += 3) {
+        std::string s = plain.substr(0, at) + static_cast<char>(c) + plain.substr(at);
+        s.resize(len);
+        std::string out = "x";
+        detail::append_json_string(s, out);
+        EXPECT_EQ(out, "x" + json::serialize(json::string(s)))
+            << "byte " << int(c) << " at " << at << " of " << len;
+      }
+    }
+  }
+}
+
+TEST(DiagnosisJson, ANumberIsWrittenAsToCharsWritesIt) {
+  // The writer formats numbers given to three decimals itself: the same bytes as to_chars, for
+  // every thousandth up to 3000 and either sign, and for numbers it leaves to to_chars.
+  auto expect_same = [](double d) {
+    char mine[32], theirs[32];
+    const std::string a(mine, detail::shortest_double(mine, d));
+    const std::string b(theirs, std::to_chars(theirs, theirs + sizeof theirs, d).ptr);
+    ASSERT_EQ(a, b) << "for " << b;
+  };
+  for (std::int64_t k = 0; k <= 3'000'000; ++k) {
+    expect_same(static_cast<double>(k) / 1000.0);
+    expect_same(-static_cast<double>(k) / 1000.0);
+  }
+  for (const double d : {-0.0, 0.1 + 0.2, 1.0 / 3, 2.8168404523702355, 1e-4, 0.0005, 0.0015,
+                         99999.999, 99999.9995, 1e5, 123456.0, 1e300, 5e-324, 4503599627370496.5}) {
+    expect_same(d);
+    expect_same(-d);
+  }
+  for (std::int64_t k = 0; k < 100'000'000; k += 9973) expect_same(static_cast<double>(k) / 1000);
 }

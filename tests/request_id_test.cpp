@@ -11,6 +11,9 @@ using boost::gregorian::date;
 TEST(RequestId, FollowsDateChannelSerial) {
   EXPECT_EQ(format_request_id(date(2026, 11, 20), Channel::chat, 1), "20261120-ONL-001");
   EXPECT_EQ(format_request_id(date(2026, 1, 2), Channel::phone, 1234), "20260102-TEL-1234");
+  EXPECT_EQ(format_request_id(date(1400, 1, 1), Channel::email, 0), "14000101-EML-000");
+  EXPECT_EQ(format_request_id(date(9999, 12, 31), Channel::app, 4294967295u),
+            "99991231-APP-4294967295");
   EXPECT_EQ(channel_code(Channel::email), "EML");
   EXPECT_EQ(channel_code(Channel::web), "WEB");
   EXPECT_EQ(channel_code(Channel::app), "APP");

@@ -260,3 +260,17 @@ TEST(Conclusion, NamesDepartmentsAndTheNextSteps) {
   EXPECT_TRUE(j.at("questions").is_array());
   EXPECT_TRUE(j.at("knowledge").is_array());
 }
+
+TEST(Templates, ANestedClauseThatLosesAValueGoesAloneAndAnOuterOneThatLosesOneGoesWhole) {
+  auto known = [](std::string_view) { return true; };
+  auto t = Template::parse("A[ b{x}[ c{y}] d][ e{y}[ f{x}]] g{y}{z|Z}", known);
+  ASSERT_TRUE(t);
+  auto only_x = [](std::string_view n) -> std::optional<std::string> {
+    if (n == "x") return std::string("X");
+    return std::nullopt;
+  };
+  // [ c{y}] loses y inside a clause that keeps x; [ e{y}[ f{x}]] loses y with its inner clause;
+  // outside any clause a missing value leaves nothing and the fallback stands in.
+  EXPECT_EQ(t->render(only_x), "A bX d gZ");
+  EXPECT_EQ(t->render([](std::string_view n) { return std::string(n); }), "A bx cy d ey fx gyz");
+}

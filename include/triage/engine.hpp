@@ -136,6 +136,10 @@ class Engine {
   friend struct EngineAccess;
   explicit Engine(std::shared_ptr<const detail::CompiledPack> impl) : impl_(std::move(impl)) {}
   void extract_entities(const Ticket& ticket, Evaluation& ev) const;
+  // evaluate(), with every entity found before the rules run when the caller reports them all
+  // anyway: conditions asking whether a field is supplied then read that one extraction instead
+  // of extracting their kinds first and the whole set again afterwards.
+  void evaluate(const Ticket& ticket, Evaluation& ev, bool all_entities) const;
   bool regex_matches(std::uint32_t regex, const Ticket& ticket) const;
   void extract_entity_kinds(const Ticket& ticket, std::uint32_t kinds, const Evaluation& ev) const;
   bool repeat_contact_occurs(const Ticket& ticket, const Evaluation& ev,

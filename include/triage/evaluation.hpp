@@ -108,6 +108,9 @@ class Evaluation {
   mutable std::uint32_t entity_kinds_done_ = 0;
   std::vector<std::uint8_t> term_hit_;
   std::vector<std::uint32_t> touched_terms_;
+  // Per condition after classification (urgency, routing, known issues): whether it can hold,
+  // given the keywords found (internal: CompiledPack::slot_always_open).
+  std::vector<std::uint8_t> open_slots_;
   std::vector<std::uint8_t> rule_seen_;
   // Per expression: impossible (its atoms are absent), unknown, matched or unmatched. A cache
   // filled on asking, hence mutable.

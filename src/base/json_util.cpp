@@ -214,10 +214,58 @@ void add_position(Error& e, std::string_view json) noexcept {
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace triage {
 inline namespace v1 {
 namespace detail {
+
+namespace {
+bool needs_escape(unsigned char c) noexcept {
+  return c < 0x20 || c == '"' || c == '\\';
+}
+
+// Whether any of the eight bytes at `p` needs escaping (bytes of UTF-8 sequences are >= 0x80
+// and never do): the classic "has a byte less than n / equal to c" word tricks, exact as to
+// whether there is one.
+bool needs_escape_in_word(const char* p) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  std::uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  auto has_zero = [&](std::uint64_t v) { return (v - ones) & ~v & highs; };
+  const std::uint64_t control = (w - ones * 0x20) & ~w & highs;
+  return (control | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'))) != 0;
+}
+
+// The first byte at or after `i` that needs escaping, or s.size(). Most of a diagnosis line is
+// strings with nothing to escape: sixteen bytes at a time where SSE2 is there, then eight.
+std::size_t skip_plain(std::string_view s, std::size_t i) noexcept {
+#if defined(__SSE2__)
+  const __m128i control_max = _mm_set1_epi8(0x1F), quote = _mm_set1_epi8('"'),
+                backslash = _mm_set1_epi8('\\');
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, control_max), v);  // v <= 0x1F
+    const __m128i bad =
+        _mm_or_si128(control, _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+    if (const int mask = _mm_movemask_epi8(bad); mask != 0) {
+      return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    }
+  }
+#endif
+  for (; i + 8 <= s.size() && !needs_escape_in_word(s.data() + i); i += 8) {
+  }
+  for (; i < s.size(); ++i) {
+    if (needs_escape(static_cast<unsigned char>(s[i]))) return i;
+  }
+  return s.size();
+}
+}  // namespace
 
 void append_json_string(std::string_view s, std::string& out) {
   // As boost::json::serialize writes a string (tested against it): quotes, backslashes and
@@ -225,9 +273,8 @@ void append_json_string(std::string_view s, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   std::size_t run = 0;  // start of the bytes not yet copied
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  for (std::size_t i = skip_plain(s, 0); i < s.size(); i = skip_plain(s, i + 1)) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
@@ -260,6 +307,31 @@ void append_json_string(std::string_view s, std::string& out) {
   }
   out.append(s.data() + run, s.size() - run);
   out += '"';
+}
+
+char* shortest_double(char* buf, double d) noexcept {
+  // Most numbers of a diagnosis are scores and confidences rounded to three decimals, or small
+  // whole numbers. When some count k of thousandths gives `d` back exactly (k / 1000 rounds to
+  // it), no shorter decimal does (any other with at most three decimals is at least 0.001
+  // away, far more than a double's spacing below 1e5), so k's digits are the shortest form;
+  // and below 1e5 fixed notation is never longer than scientific, the tie going to fixed as
+  // to_chars breaks it. Anything else goes to std::to_chars.
+  const double mag = std::fabs(d);
+  if (!(mag < 1e5)) return std::to_chars(buf, buf + 32, d).ptr;
+  const auto k = static_cast<std::uint64_t>(mag * 1000.0 + 0.5);
+  if (static_cast<double>(k) / 1000.0 != mag) return std::to_chars(buf, buf + 32, d).ptr;
+  char* p = buf;
+  if (std::signbit(d)) *p++ = '-';
+  p = std::to_chars(p, buf + 32, k / 1000).ptr;
+  if (std::uint64_t frac = k % 1000; frac != 0) {
+    char digits[3] = {static_cast<char>('0' + frac / 100), static_cast<char>('0' + frac / 10 % 10),
+                      static_cast<char>('0' + frac % 10)};
+    std::size_t n = 3;
+    while (digits[n - 1] == '0') --n;
+    *p++ = '.';
+    for (std::size_t i = 0; i < n; ++i) *p++ = digits[i];
+  }
+  return p;
 }
 
 void write_json(const boost::json::object& o, std::string& out) {

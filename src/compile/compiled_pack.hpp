@@ -119,6 +119,14 @@ struct CompiledPack {
     std::vector<std::uint32_t> terms;  // ranking keywords
   };
   std::vector<CKnowledge> knowledge;
+  // The conditions after classification, indexed by keyword as the rules are: one slot per
+  // urgency rule (in urgency_rules' order), then per routing row (route_rules'), then per known
+  // issue. A slot whose condition cannot hold unless one of its keywords occurred is open only
+  // once the scan found one (Evaluation::open_slots_); the others are always open.
+  std::uint32_t route_slot_base = 0, knowledge_slot_base = 0;
+  std::vector<std::uint8_t> slot_always_open;
+  std::vector<std::uint32_t> slots_by_term_begin;  // CSR: term → the slots it opens
+  std::vector<std::uint32_t> slots_by_term;
   struct CTemplate {
     std::uint32_t when;
     std::map<std::string, Template, std::less<>> text;  // by language
@@ -172,6 +180,11 @@ struct EngineAccess {
   static const detail::CompiledPack& impl(const Engine& e) { return *e.impl_; }
   /// Engine::compile, taking the automaton and the gates from `pre` when given.
   static Result<Engine> compile(Pack pack, const EngineOptions& options, detail::Precompiled* pre);
+  /// Whether the condition in stage-2 `slot` can hold for the evaluated ticket (see
+  /// CompiledPack::slot_always_open): when not, it is not tested.
+  static bool slot_open(const Evaluation& ev, std::uint32_t slot) noexcept {
+    return ev.open_slots_[slot] != 0;
+  }
   static Diagnosis diagnose_keys(const Engine& e, const Ticket& t, Evaluation& ev,
                                  const DiagnoseOptions& opts, std::uint32_t keys) {
     return e.diagnose_keys(t, ev, opts, keys);

@@ -24,19 +24,23 @@ using detail::CRule;
 
 namespace {
 // Could the condition hold with no keyword in the text? Then the rule is tested on every ticket.
-bool may_hold_without_terms(const std::vector<CNode>& nodes, std::uint32_t n) {
+// `regex_indexed`: whether a matching expression makes the condition a candidate by itself (it
+// does for the rules, indexed by expression too; the conditions after classification are
+// indexed by keyword only).
+bool may_hold_without_terms(const std::vector<CNode>& nodes, std::uint32_t n,
+                            bool regex_indexed = true) {
   const CNode& c = nodes[n];
+  auto may_hold = [&](std::uint32_t k) { return may_hold_without_terms(nodes, k, regex_indexed); };
   switch (c.kind) {
     case Condition::Kind::all_of:
-      return std::all_of(c.items.begin(), c.items.end(),
-                         [&](std::uint32_t k) { return may_hold_without_terms(nodes, k); });
+      return std::all_of(c.items.begin(), c.items.end(), may_hold);
     case Condition::Kind::any_of:
-      return std::any_of(c.items.begin(), c.items.end(),
-                         [&](std::uint32_t k) { return may_hold_without_terms(nodes, k); });
+      return std::any_of(c.items.begin(), c.items.end(), may_hold);
     case Condition::Kind::text_any:
     case Condition::Kind::text_all:
-    case Condition::Kind::regex:  // a matching expression makes its rules candidates
       return false;
+    case Condition::Kind::regex:  // a matching expression makes its rules candidates
+      return !regex_indexed;
     default:
       return true;  // negations and field tests cannot be ruled out statically
   }
@@ -56,6 +60,22 @@ void index_rules(const std::vector<CRule>& rules, std::size_t keys,
   list.resize(begin.back());
   for (std::uint32_t ri = 0; ri < rules.size(); ++ri) {
     for (auto k : rules[ri].*field) list[next[k]++] = ri;
+  }
+}
+
+// The same inversion for lists of terms given one per entry (entry i lists the terms that
+// make it a candidate).
+void index_by_term(const std::vector<std::vector<std::uint32_t>>& entries, std::size_t terms,
+                   std::vector<std::uint32_t>& begin, std::vector<std::uint32_t>& list) {
+  begin.assign(terms + 1, 0);
+  for (const auto& e : entries) {
+    for (auto t : e) ++begin[t + 1];
+  }
+  std::partial_sum(begin.begin(), begin.end(), begin.begin());
+  std::vector<std::uint32_t> next(begin.begin(), begin.end() - 1);
+  list.resize(begin.back());
+  for (std::uint32_t i = 0; i < entries.size(); ++i) {
+    for (auto t : entries[i]) list[next[t]++] = i;
   }
 }
 
@@ -130,16 +150,30 @@ Result<Engine> EngineAccess::compile(Pack pack_to_keep, const EngineOptions& opt
   // Urgency and routing rules: their keywords join the one automaton; they are tested after
   // classification, every one of them (they are few).
   std::vector<std::uint32_t> unused_terms, unused_regexes;
+  // Each one's slot (see CompiledPack::slot_always_open): the keywords that open it, none when
+  // it is always open.
+  std::vector<std::vector<std::uint32_t>> slot_terms;
+  auto stage2_node = [&](const Condition& c) -> Result<std::uint32_t> {
+    std::vector<std::uint32_t> terms;
+    auto node = compiler.node(c, terms, unused_regexes);
+    if (!node) return node;
+    const bool needs_term = !may_hold_without_terms(cp->nodes, *node, /*regex_indexed=*/false);
+    cp->slot_always_open.push_back(needs_term ? 0 : 1);
+    std::sort(terms.begin(), terms.end());
+    terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+    slot_terms.push_back(needs_term ? std::move(terms) : std::vector<std::uint32_t>{});
+    return node;
+  };
   for (std::uint32_t idx : by_priority(pack.urgency.rules)) {
     detail::CUrgencyRule ur{idx, 0};
-    TRIAGE_TRY(ur.root, compiler.node(pack.urgency.rules[idx].when, unused_terms, unused_regexes));
+    TRIAGE_TRY(ur.root, stage2_node(pack.urgency.rules[idx].when));
     cp->urgency_rules.push_back(ur);
   }
+  cp->route_slot_base = static_cast<std::uint32_t>(slot_terms.size());
   if (pack.routing) {
     for (std::uint32_t idx : by_priority(pack.routing->rules)) {
       detail::CRouteRule rr{idx, 0};
-      TRIAGE_TRY(rr.root,
-                 compiler.node(pack.routing->rules[idx].when, unused_terms, unused_regexes));
+      TRIAGE_TRY(rr.root, stage2_node(pack.routing->rules[idx].when));
       cp->route_rules.push_back(rr);
     }
     if (auto gd = dim_index(pack.routing->group_dimension); gd >= 0) {
@@ -197,9 +231,10 @@ Result<Engine> EngineAccess::compile(Pack pack_to_keep, const EngineOptions& opt
     TRIAGE_TRY(node, opt_node(q.when));
     cp->question_when.push_back(node);
   }
+  cp->knowledge_slot_base = static_cast<std::uint32_t>(slot_terms.size());
   for (const auto& k : pack.knowledge) {
     CompiledPack::CKnowledge ck{};
-    TRIAGE_TRY(ck.when, compiler.node(k.when, unused_terms, unused_regexes));
+    TRIAGE_TRY(ck.when, stage2_node(k.when));
     if (!k.keywords.empty()) {
       Condition any;
       any.kind = Condition::Kind::text_any;
@@ -348,6 +383,7 @@ Result<Engine> EngineAccess::compile(Pack pack_to_keep, const EngineOptions& opt
   }
   // term → rules and regex → rules (CSR): a hit makes exactly these rules candidates.
   index_rules(cp->rules, cp->terms.size(), &CRule::terms, cp->term_rules_begin, cp->term_rules);
+  index_by_term(slot_terms, cp->terms.size(), cp->slots_by_term_begin, cp->slots_by_term);
   index_rules(cp->rules, cp->gated_count(), &CRule::regexes, cp->regex_rules_begin,
               cp->regex_rules);
   for (std::uint32_t ri = 0; ri < cp->rules.size(); ++ri) {

@@ -122,9 +122,7 @@ Diagnosis Engine::diagnose_keys(const Ticket& ticket, Evaluation& ev, const Diag
     keys = ~std::uint32_t{0};
   }
   const CompiledPack& cp = *impl_;
-  evaluate(ticket, ev);
-  if (wants(Key::entities) && ev.entity_kinds_done_ != all_entity_kinds)
-    extract_entities(ticket, ev);  // the diagnosis always reports them
+  evaluate(ticket, ev, wants(Key::entities));  // the diagnosis reports every entity
   Diagnosis d;
   d.ticket_id = ticket.id;
   d.pack_name = cp.pack.name;
@@ -140,6 +138,30 @@ Diagnosis Engine::diagnose_keys(const Ticket& ticket, Evaluation& ev, const Diag
     const std::string_view text = text_of(ticket, f);
     return MatchedSpan{std::string(to_string(f)), b, e, std::string(text.substr(b, e - b))};
   };
+  // An expression's matches, field by field, read once per ticket however many contributions
+  // cite its rule, and not at all when the scan or a condition already showed it cannot match.
+  std::vector<std::pair<std::uint32_t, std::vector<MatchedSpan>>> regex_spans;
+  auto regex_spans_of = [&](std::uint32_t ri) -> const std::vector<MatchedSpan>& {
+    for (const auto& [regex, spans] : regex_spans) {
+      if (regex == ri) return spans;
+    }
+    std::vector<MatchedSpan> spans;
+    const auto state = ev.regex_hit_[ri];
+    for (std::size_t f = 0; f < text_field_count && state != Evaluation::regex_impossible &&
+                            state != Evaluation::regex_unmatched;
+         ++f) {
+      const std::string_view text = text_of(ticket, static_cast<TextField>(f));
+      re2::StringPiece m;
+      if (!text.empty() &&
+          cp.regexes[ri]->get().Match(text, 0, text.size(), RE2::UNANCHORED, &m, 1)) {
+        const auto b = static_cast<std::uint32_t>(m.data() - text.data());
+        spans.push_back(
+            span_of(static_cast<TextField>(f), b, b + static_cast<std::uint32_t>(m.size())));
+      }
+    }
+    regex_spans.emplace_back(ri, std::move(spans));
+    return regex_spans.back().second;
+  };
   auto evidence_of = [&](const Contribution& c) {
     Evidence e;
     e.weight = c.weight;
@@ -150,26 +172,22 @@ Diagnosis Engine::diagnose_keys(const Ticket& ticket, Evaluation& ev, const Diag
     }
     const CRule& r = cp.rules[static_cast<std::size_t>(c.rule)];
     e.source = cp.pack.rules[r.pack_index].id;
-    for (const Hit& h : ev.hits()) {
-      if (std::binary_search(r.terms.begin(), r.terms.end(), h.term)) {
+    // A rule's keywords are numbered together as the pack lists them: a hit outside their range
+    // is passed over without a search.
+    for (const Hit& h : r.terms.empty() ? gsl::span<const Hit>() : ev.hits()) {
+      if (h.term >= r.terms.front() && h.term <= r.terms.back() &&
+          std::binary_search(r.terms.begin(), r.terms.end(), h.term)) {
         e.spans.push_back(span_of(h.field, h.begin, h.end));
       }
     }
     for (auto ri : r.regexes) {
-      for (std::size_t f = 0; f < text_field_count; ++f) {
-        const std::string_view text = text_of(ticket, static_cast<TextField>(f));
-        re2::StringPiece m;
-        if (!text.empty() &&
-            cp.regexes[ri]->get().Match(text, 0, text.size(), RE2::UNANCHORED, &m, 1)) {
-          const auto b = static_cast<std::uint32_t>(m.data() - text.data());
-          e.spans.push_back(
-              span_of(static_cast<TextField>(f), b, b + static_cast<std::uint32_t>(m.size())));
-        }
-      }
+      const auto& spans = regex_spans_of(ri);
+      e.spans.insert(e.spans.end(), spans.begin(), spans.end());
     }
     return e;
   };
 
+  d.labels.reserve(cp.pack.dimensions.size());
   for (std::size_t di = 0; di < cp.pack.dimensions.size(); ++di) {
     const auto& dim = cp.pack.dimensions[di];
     Label l;
@@ -180,11 +198,18 @@ Diagnosis Engine::diagnose_keys(const Ticket& ticket, Evaluation& ev, const Diag
     const std::int32_t best = ev.decided(di);
     l.confidence = ev.confidence_[di];
     const auto scores = ev.scores(di);
+    l.candidates.reserve(static_cast<std::size_t>(
+        std::count_if(scores.begin(), scores.end(), [](double s) { return s > 0; })));
     for (std::size_t v = 0; v < scores.size(); ++v) {
       if (scores[v] > 0) l.candidates.push_back({dim.values[v].id, round3(scores[v])});
     }
-    std::stable_sort(l.candidates.begin(), l.candidates.end(),
-                     [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+    // Best first, ties in the pack's order: an insertion sort, stable like std::stable_sort
+    // without the buffer it allocates (a dimension has a handful of values).
+    for (std::size_t i = 1; i < l.candidates.size(); ++i) {
+      for (std::size_t j = i; j > 0 && l.candidates[j - 1].score < l.candidates[j].score; --j) {
+        std::swap(l.candidates[j - 1], l.candidates[j]);
+      }
+    }
     if (best >= 0) {
       l.value = dim.values[static_cast<std::size_t>(best)].id;
     } else if (const std::string* fallback = silent_fallback(dim, scores)) {
@@ -210,7 +235,9 @@ Diagnosis Engine::diagnose_keys(const Ticket& ticket, Evaluation& ev, const Diag
     auto span = span_of(f, e.begin, e.end);
     d.entities.push_back({std::string(to_string(e.kind)), span.text, std::move(span)});
   }
-  d.language = std::string(detect_language(ticket.text));
+  // The language is written under its key, and read by the router (the agent's languages) and
+  // the response.
+  if (wants(Key::language) || opts.roster) d.language = std::string(detect_language(ticket.text));
   d.instant = created;
   // What the customer says about earlier contacts, and what the host's linker knows of them:
   // urgency, routing and the response may read both.
@@ -227,14 +254,16 @@ Diagnosis Engine::diagnose_keys(const Ticket& ticket, Evaluation& ev, const Diag
     d.related = opts.linker->related(ticket, created);
     ev.related_ = d.related->size();
   }
-  // After classification: urgency, then who owns the ticket, then the clocks.
+  // After classification: urgency, then who owns the ticket, then the clocks. Their
+  // explanation is built only when it is written.
+  std::vector<Explanation>* explain = wants(Key::explain) ? &d.explain : nullptr;
   if (cp.pack.has_urgency) {
-    const Urgency u = detail::assess_urgency(cp, ev, &d.explain);
+    const Urgency u = detail::assess_urgency(cp, ev, explain);
     ev.urgency_ = static_cast<std::int32_t>(u);
     d.urgency = std::string(to_string(u));
   }
   if (cp.pack.routing) {
-    Route route = detail::route_ticket(cp, ev, d.explain);
+    Route route = detail::route_ticket(cp, ev, explain);
     ev.assisting_ = route.assisting.size();
     if (opts.roster) {
       static const RouterRegistry builtin_routers;

@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 #include "base/json_util.hpp"
 #include "base/timestamp_format.hpp"
@@ -44,10 +45,23 @@ class Writer {
   }
   // A member's key; `key` is a literal that needs no escaping.
   void key(std::string_view key) {
-    separate();
-    out_ += '"';
-    out_ += key;
-    out_ += "\":";
+    // `,"key":` in one append: a line has a couple of hundred keys.
+    char buf[64];
+    std::size_t n = 0;
+    if (key.size() + 4 > sizeof buf) {
+      separate();
+      out_ += '"';
+      out_ += key;
+      out_ += "\":";
+    } else {
+      if (comma_) buf[n++] = ',';
+      buf[n++] = '"';
+      std::memcpy(buf + n, key.data(), key.size());
+      n += key.size();
+      buf[n++] = '"';
+      buf[n++] = ':';
+      out_.append(buf, n);
+    }
     comma_ = false;
   }
   // A member's key from data (a pack's dimension id): escaped.
@@ -82,8 +96,7 @@ class Writer {
   void number(double d) {
     if (!std::isfinite(d)) return null();
     char buf[32];
-    const auto r = std::to_chars(buf, buf + sizeof buf, d);
-    out_.append(buf, r.ptr);
+    out_.append(buf, shortest_double(buf, d));
     comma_ = true;
   }
   template <class Int>

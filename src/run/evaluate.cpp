@@ -41,8 +41,13 @@ bool Engine::regex_matches(std::uint32_t regex, const Ticket& ticket) const {
 }
 
 void Engine::evaluate(const Ticket& ticket, Evaluation& ev) const {
+  evaluate(ticket, ev, false);
+}
+
+void Engine::evaluate(const Ticket& ticket, Evaluation& ev, bool all_entities) const {
   const CompiledPack& cp = *impl_;
   ev.reset(*this, ticket);
+  if (all_entities) extract_entities(ticket, ev);
   auto candidate = [&](std::uint32_t r) {
     if (!ev.rule_seen_[r]) {
       ev.rule_seen_[r] = 1;
@@ -81,12 +86,15 @@ void Engine::evaluate(const Ticket& ticket, Evaluation& ev) const {
       for (auto i = cp.term_rules_begin[m.id]; i != cp.term_rules_begin[m.id + 1]; ++i) {
         candidate(cp.term_rules[i]);
       }
+      for (auto i = cp.slots_by_term_begin[m.id]; i != cp.slots_by_term_begin[m.id + 1]; ++i) {
+        ev.open_slots_[cp.slots_by_term[i]] = 1;
+      }
     }
   }
   for (auto rx : cp.unfiltered_regexes) possible(rx);
   for (auto r : cp.always_rules) candidate(r);
-  // Entities are found lazily: only when a condition asks whether a field is supplied, and
-  // only of the kinds it asks for (Evaluation::supplied).
+  // Otherwise entities are found lazily: only when a condition asks whether a field is
+  // supplied, and only of the kinds it asks for (Evaluation::supplied).
   // 2. Test candidates in priority order; score what fires.
   std::sort(ev.candidates_.begin(), ev.candidates_.end());
   for (auto ri : ev.candidates_) {

@@ -38,6 +38,7 @@ void Evaluation::reset(const Engine& engine, const Ticket& ticket) {
   for (auto r : candidates_) rule_seen_[r] = 0;
   touched_terms_.clear();
   candidates_.clear();
+  open_slots_.assign(cp.slot_always_open.begin(), cp.slot_always_open.end());
   regex_hit_.assign(cp.gated_count(), regex_impossible);
   clauses_met_.assign(cp.gated_count(), 0);
   hits_.clear();

@@ -67,7 +67,9 @@ std::optional<std::string> zone_string(std::string_view name) {
 }
 
 int weekday_index(gr::date d) {  // Monday = 0
-  return (d.day_of_week().as_number() + 6) % 7;
+  // The date is its Julian day number, and day 0 was a Monday: no calendar arithmetic (the
+  // working intervals of every SLA deadline ask for it day by day).
+  return static_cast<int>(d.day_number() % 7);
 }
 }  // namespace
 
@@ -77,6 +79,10 @@ struct Calendar::Impl {
   std::vector<gr::date> holidays;  // sorted
   std::vector<gr::date> workdays;  // sorted
   std::vector<WorkInterval> none;
+  // A zone without daylight saving is one offset all year: local time is UTC plus it, without
+  // asking Boost's zone arithmetic each time (deadlines convert every working interval).
+  bool fixed_offset = false;
+  pt::time_duration offset;
 };
 
 CalendarSpec CalendarSpec::standard(std::string id) {
@@ -119,6 +125,8 @@ Result<Calendar> Calendar::compile(const CalendarSpec& spec) {
     return make_error(Errc::field_format, spec.where + "/time_zone",
                       "invalid time zone \"" + spec.time_zone + "\": " + e.what());
   }
+  impl->fixed_offset = !impl->zone->has_dst();
+  impl->offset = impl->zone->base_utc_offset();
   if (impl->spec.workday_hours.empty()) impl->spec.workday_hours = spec.week[0];
   bool any = !spec.workdays.empty() && !impl->spec.workday_hours.empty();
   auto check = [&](const std::vector<WorkInterval>& day,
@@ -155,6 +163,7 @@ const CalendarSpec& Calendar::spec() const noexcept {
 }
 
 pt::ptime Calendar::to_local(pt::ptime utc) const {
+  if (impl_->fixed_offset && !utc.is_special()) return utc + impl_->offset;
   return lt::local_date_time(utc, impl_->zone).local_time();
 }
 
@@ -163,6 +172,7 @@ int Calendar::offset_minutes(pt::ptime utc) const {
 }
 
 pt::ptime Calendar::to_utc(pt::ptime local) const {
+  if (impl_->fixed_offset && !local.is_special()) return local - impl_->offset;
   const auto base = impl_->zone->base_utc_offset();
   const auto dst = impl_->zone->has_dst() ? impl_->zone->dst_offset() : pt::time_duration(0, 0, 0);
   const pt::ptime as_dst = local - base - dst;  // earlier of the two readings

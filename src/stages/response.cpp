@@ -90,6 +90,9 @@ void respond(const CompiledPack& cp, const Evaluation& ev, const Ticket& ticket,
     std::vector<KnownIssueMatch> found;
     for (std::size_t i = 0; i < pack.knowledge.size(); ++i) {
       const KnowledgeEntry& k = pack.knowledge[i];
+      // An entry whose condition needs a keyword of its own that the text lacks is not tested.
+      if (!EngineAccess::slot_open(ev, cp.knowledge_slot_base + static_cast<std::uint32_t>(i)))
+        continue;
       // Outside its window an answer is never given, however well it matches.
       if (!k.validity.contains(d.instant) || !holds(cp, cp.knowledge[i].when, ev)) continue;
       KnownIssueMatch m;
@@ -229,10 +232,8 @@ void respond(const CompiledPack& cp, const Evaluation& ev, const Ticket& ticket,
           if (!d.route || d.route->assisting.empty()) return std::nullopt;
           std::string out;
           for (const auto& a : d.route->assisting) {
-            out += (out.empty()    ? ""
-                    : lang == "en" ? ", "
-                                   : "、") +
-                   title(pack.i18n.departments, a, lang, a);
+            if (!out.empty()) out += lang == "en" ? ", " : "、";
+            out += title(pack.i18n.departments, a, lang, a);
           }
           return out;
         }
@@ -241,12 +242,14 @@ void respond(const CompiledPack& cp, const Evaluation& ev, const Ticket& ticket,
         if (name == "plan_due") return due("plan");
         if (name == "questions") {
           if (!d.questions || d.questions->empty()) return std::nullopt;
-          std::vector<std::string> texts;
-          for (const auto& q : *d.questions) texts.push_back(q.text);
-          if (texts.size() == 1) return texts.front();
-          std::string out;
-          for (std::size_t i = 0; i < texts.size(); ++i) {
-            out += (i ? " " : "") + std::to_string(i + 1) + ") " + texts[i];
+          const auto& qs = *d.questions;
+          if (qs.size() == 1) return qs.front().text;
+          std::string out;  // "1) … 2) …", written in place
+          for (std::size_t i = 0; i < qs.size(); ++i) {
+            if (i) out += ' ';
+            out += std::to_string(i + 1);
+            out += ") ";
+            out += qs[i].text;
           }
           return out;
         }

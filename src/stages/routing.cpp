@@ -12,8 +12,13 @@ RouteChoice choose_route(const CompiledPack& cp, const Evaluation& ev) {
   RouteChoice c;
   c.primary = &routing.default_primary;
   c.assisting = &routing.default_assisting;
+  // A row that needs a keyword of its own that the text lacks is not tested.
+  auto row_holds = [&](std::vector<CRouteRule>::const_iterator row) {
+    const auto slot = cp.route_slot_base + static_cast<std::uint32_t>(row - cp.route_rules.begin());
+    return EngineAccess::slot_open(ev, slot) && holds(cp, row->root, ev);
+  };
   for (auto it = cp.route_rules.begin(); it != cp.route_rules.end(); ++it) {
-    if (!holds(cp, it->root, ev)) continue;
+    if (!row_holds(it)) continue;
     const RouteRule& row = routing.rules[it->index];
     c.row = &row;
     c.primary = &row.primary;
@@ -24,7 +29,7 @@ RouteChoice choose_route(const CompiledPack& cp, const Evaluation& ev) {
       for (auto below = std::next(it); below != cp.route_rules.end(); ++below) {
         const RouteRule& other = routing.rules[below->index];
         if (other.inherit_assisting || other.primary != row.primary) continue;
-        if (!holds(cp, below->root, ev)) continue;
+        if (!row_holds(below)) continue;
         c.assisting = &other.assisting;
         break;
       }
@@ -46,22 +51,24 @@ RouteChoice choose_route(const CompiledPack& cp, const Evaluation& ev) {
 }
 
 Route route_ticket(const CompiledPack& cp, const Evaluation& ev,
-                   std::vector<Explanation>& explain) {
+                   std::vector<Explanation>* explain) {
   const Routing& routing = *cp.pack.routing;
   const RouteChoice c = choose_route(cp, ev);
   Route r;
   r.rule = c.row ? c.row->id : "default";
   r.primary = *c.primary;
   r.assisting = *c.assisting;
-  std::string why = c.row ? c.row->description : "no routing row matched";
   // Several departments: one owns the ticket and the coordinator keeps them together.
   if (!r.assisting.empty()) r.coordinator = routing.coordinator;
-  std::string effect = "primary " + r.primary;
-  if (!r.assisting.empty()) {
-    effect += ", assisting";
-    for (const auto& a : r.assisting) effect += " " + a;
+  if (explain) {
+    std::string why = c.row ? c.row->description : "no routing row matched";
+    std::string effect = "primary " + r.primary;
+    if (!r.assisting.empty()) {
+      effect += ", assisting";
+      for (const auto& a : r.assisting) effect += " " + a;
+    }
+    explain->push_back({"route", r.rule, std::move(effect), std::move(why)});
   }
-  explain.push_back({"route", r.rule, std::move(effect), std::move(why)});
 
   r.group = *c.group;
   r.router = routing.default_router;

@@ -37,6 +37,7 @@ SlaPlan plan_sla(const CompiledPack& cp, const Evaluation& ev, const Ticket& tic
   const SlaPolicy& policy = *cp.pack.sla;
   SlaPlan plan;
   plan.calendar = ticket_calendar.id();
+  plan.targets.reserve(policy.targets.size());
   for (std::size_t i = 0; i < policy.targets.size(); ++i) {
     const SlaTargetSpec& spec = policy.targets[i];
     if (cp.sla_when[i] != CompiledPack::npos && !holds(cp, cp.sla_when[i], ev)) continue;

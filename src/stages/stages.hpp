@@ -25,8 +25,9 @@ struct RouteChoice {
 };
 RouteChoice choose_route(const CompiledPack& cp, const Evaluation& ev);
 
-/// The primary and assisting departments and the handling group (no agent yet).
-Route route_ticket(const CompiledPack& cp, const Evaluation& ev, std::vector<Explanation>& explain);
+/// The primary and assisting departments and the handling group (no agent yet); the step that
+/// decided is appended to `explain` unless it is null (a selection that does not write it).
+Route route_ticket(const CompiledPack& cp, const Evaluation& ev, std::vector<Explanation>* explain);
 
 /// The calendar the SLA policy picks for this ticket (calendar rules, then the default).
 const Calendar& pick_calendar(const CompiledPack& cp, const Evaluation& ev);

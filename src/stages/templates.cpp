@@ -69,39 +69,44 @@ Result<Template> Template::parse(std::string_view text,
 
 std::string Template::render(
     const std::function<std::optional<std::string>(std::string_view)>& lookup) const {
-  // A stack of clauses being built; a clause that lost a value is dropped when it closes.
-  struct Frame {
-    std::string text;
-    bool complete = true;
+  // One text written in order; each open clause remembers where it began and whether it lost a
+  // value, and a clause that lost one is cut off when it closes.
+  struct Clause {
+    std::size_t begin;
+    bool complete;
   };
-  std::vector<Frame> stack(1);
+  std::string out;
+  std::vector<Clause> open;
+  bool complete = true;  // of the innermost clause (the text itself when none is open)
   for (const auto& p : pieces_) {
     switch (p.kind) {
       case Piece::Kind::text:
-        stack.back().text += p.text;
+        out += p.text;
         break;
       case Piece::Kind::value: {
         auto v = lookup(p.text);
         if (v && !v->empty())
-          stack.back().text += *v;
+          out += *v;
         else if (p.fallback)
-          stack.back().text += *p.fallback;
+          out += *p.fallback;
         else
-          stack.back().complete = false;
+          complete = false;
         break;
       }
       case Piece::Kind::clause_begin:
-        stack.emplace_back();
+        open.push_back({out.size(), complete});
+        complete = true;
         break;
       case Piece::Kind::clause_end: {
-        Frame f = std::move(stack.back());
-        stack.pop_back();
-        if (f.complete) stack.back().text += f.text;
+        const Clause c = open.back();
+        open.pop_back();
+        if (!complete) out.resize(c.begin);
+        complete = c.complete;
         break;
       }
     }
   }
-  return stack.front().text;
+  return out;
 }
 
 std::vector<std::string> Template::placeholders() const {

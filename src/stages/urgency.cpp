@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <iterator>
 
 #include "run/conditions.hpp"
 #include "stages/stages.hpp"
@@ -17,8 +18,10 @@ Urgency assess_urgency(const CompiledPack& cp, const Evaluation& ev,
   // The explanation is built only for a caller that writes it: classification alone must not
   // allocate.
   std::vector<Explanation> steps;
-  for (const auto& cr : cp.urgency_rules) {
-    if (!holds(cp, cr.root, ev)) continue;
+  for (std::uint32_t slot = 0; slot < cp.urgency_rules.size(); ++slot) {
+    const auto& cr = cp.urgency_rules[slot];
+    // A rule that needs a keyword of its own that the text lacks is not tested.
+    if (!EngineAccess::slot_open(ev, slot) || !holds(cp, cr.root, ev)) continue;
     const UrgencyRule& r = policy.rules[cr.index];
     const int lv = static_cast<int>(r.level);
     std::string effect;
@@ -60,7 +63,8 @@ Urgency assess_urgency(const CompiledPack& cp, const Evaluation& ev,
                           "set " + std::string(to_string(policy.default_level)),
                           "no urgency rule set a level"});
     }
-    explain->insert(explain->end(), steps.begin(), steps.end());
+    explain->insert(explain->end(), std::make_move_iterator(steps.begin()),
+                    std::make_move_iterator(steps.end()));
   }
   level = std::clamp(level + shift, 0, static_cast<int>(urgency_count) - 1);
   level = std::min(level, floor);  // at_least: no less urgent than the floor
