@@ -46,37 +46,30 @@ bool may_hold_without_terms(const std::vector<CNode>& nodes, std::uint32_t n,
   }
 }
 
-// Inverts rule → keys (terms or regexes) into key → rules, as offsets (`begin`, one per key plus
-// one) into a flat list.
-void index_rules(const std::vector<CRule>& rules, std::size_t keys,
-                 std::vector<std::uint32_t> CRule::*field, std::vector<std::uint32_t>& begin,
-                 std::vector<std::uint32_t>& list) {
+// Inverts entry → keys into key → entries, as offsets (`begin`, one per key plus one) into a
+// flat list; `keys_of(i)` lists entry i's keys.
+template <class KeysOf>
+void invert(std::size_t entries, std::size_t keys, const KeysOf& keys_of,
+            std::vector<std::uint32_t>& begin, std::vector<std::uint32_t>& list) {
   begin.assign(keys + 1, 0);
-  for (const auto& r : rules) {
-    for (auto k : r.*field) ++begin[k + 1];
+  for (std::size_t i = 0; i < entries; ++i) {
+    for (auto k : keys_of(i)) ++begin[k + 1];
   }
   std::partial_sum(begin.begin(), begin.end(), begin.begin());
   std::vector<std::uint32_t> next(begin.begin(), begin.end() - 1);
   list.resize(begin.back());
-  for (std::uint32_t ri = 0; ri < rules.size(); ++ri) {
-    for (auto k : rules[ri].*field) list[next[k]++] = ri;
+  for (std::uint32_t i = 0; i < entries; ++i) {
+    for (auto k : keys_of(i)) list[next[k]++] = i;
   }
 }
 
-// The same inversion for lists of terms given one per entry (entry i lists the terms that
-// make it a candidate).
-void index_by_term(const std::vector<std::vector<std::uint32_t>>& entries, std::size_t terms,
-                   std::vector<std::uint32_t>& begin, std::vector<std::uint32_t>& list) {
-  begin.assign(terms + 1, 0);
-  for (const auto& e : entries) {
-    for (auto t : e) ++begin[t + 1];
-  }
-  std::partial_sum(begin.begin(), begin.end(), begin.begin());
-  std::vector<std::uint32_t> next(begin.begin(), begin.end() - 1);
-  list.resize(begin.back());
-  for (std::uint32_t i = 0; i < entries.size(); ++i) {
-    for (auto t : entries[i]) list[next[t]++] = i;
-  }
+// Rule → keys (terms or regexes) into key → rules.
+void index_rules(const std::vector<CRule>& rules, std::size_t keys,
+                 std::vector<std::uint32_t> CRule::*field, std::vector<std::uint32_t>& begin,
+                 std::vector<std::uint32_t>& list) {
+  invert(
+      rules.size(), keys, [&](std::size_t i) -> const auto& { return rules[i].*field; }, begin,
+      list);
 }
 
 template <class R>
@@ -119,6 +112,13 @@ Result<Engine> EngineAccess::compile(Pack pack_to_keep, const EngineOptions& opt
     }
     return -1;
   };
+  // The index of value `id` of dimension `d`, or -1.
+  auto value_index = [&](int d, const std::string& id) {
+    const auto& vals = pack.dimensions[static_cast<std::size_t>(d)].values;
+    const auto v =
+        std::find_if(vals.begin(), vals.end(), [&](const auto& x) { return x.id == id; });
+    return v == vals.end() ? -1 : static_cast<int>(v - vals.begin());
+  };
   // Rules, in evaluation order.
   detail::ConditionCompiler compiler(*cp, options, /*checked=*/pre != nullptr);
   if (pre) compiler.reserve_terms(pre->atom_base);  // a compiled file knows its keyword count
@@ -133,14 +133,12 @@ Result<Engine> EngineAccess::compile(Pack pack_to_keep, const EngineOptions& opt
         return make_error(Errc::pack_unknown_reference, r.where,
                           "unknown dimension \"" + s.dimension + "\" in rule " + r.id);
       }
-      const auto& vals = pack.dimensions[static_cast<std::size_t>(d)].values;
-      auto v = std::find_if(vals.begin(), vals.end(), [&](auto& x) { return x.id == s.value; });
-      if (v == vals.end()) {
+      const int v = value_index(d, s.value);
+      if (v < 0) {
         return make_error(Errc::pack_unknown_reference, r.where,
                           "unknown value \"" + s.value + "\" in rule " + r.id);
       }
-      cr.scores.push_back(
-          {static_cast<std::uint16_t>(d), static_cast<std::uint16_t>(v - vals.begin()), s.weight});
+      cr.scores.push_back({static_cast<std::uint16_t>(d), static_cast<std::uint16_t>(v), s.weight});
     }
     std::sort(cr.terms.begin(), cr.terms.end());
     cr.terms.erase(std::unique(cr.terms.begin(), cr.terms.end()), cr.terms.end());
@@ -286,15 +284,13 @@ Result<Engine> EngineAccess::compile(Pack pack_to_keep, const EngineOptions& opt
         return make_error(Errc::pack_unknown_reference, at + "/dimension",
                           "unknown dimension \"" + rc.learned_dimension + "\"");
       }
-      const auto& vals = pack.dimensions[static_cast<std::size_t>(d)].values;
-      const auto v = std::find_if(vals.begin(), vals.end(),
-                                  [&](const auto& x) { return x.id == rc.learned_value; });
-      if (v == vals.end()) {
+      const int v = value_index(d, rc.learned_value);
+      if (v < 0) {
         return make_error(Errc::pack_unknown_reference, at + "/value",
                           "unknown value \"" + rc.learned_value + "\" of dimension \"" +
                               rc.learned_dimension + "\"");
       }
-      finder.set_learned(d, static_cast<std::int32_t>(v - vals.begin()));
+      finder.set_learned(d, v);
     }
     cp->repeat_contact = std::move(finder);
   }
@@ -383,7 +379,10 @@ Result<Engine> EngineAccess::compile(Pack pack_to_keep, const EngineOptions& opt
   }
   // term → rules and regex → rules (CSR): a hit makes exactly these rules candidates.
   index_rules(cp->rules, cp->terms.size(), &CRule::terms, cp->term_rules_begin, cp->term_rules);
-  index_by_term(slot_terms, cp->terms.size(), cp->slots_by_term_begin, cp->slots_by_term);
+  invert(
+      slot_terms.size(),
+      cp->terms.size(), [&](std::size_t i) -> const auto& { return slot_terms[i]; },
+      cp->slots_by_term_begin, cp->slots_by_term);
   index_rules(cp->rules, cp->gated_count(), &CRule::regexes, cp->regex_rules_begin,
               cp->regex_rules);
   for (std::uint32_t ri = 0; ri < cp->rules.size(); ++ri) {
