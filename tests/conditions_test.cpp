@@ -105,18 +105,16 @@ namespace {
 Engine pack_with_stage2_probes(const char* condition) {
   auto pack = boost::json::parse(default_pack_json()).as_object();
   const auto when = boost::json::parse(condition);
-  auto& urgency = pack["urgency"].as_object()["rules"].as_array();
-  boost::json::object u = urgency[0].as_object();
-  u["id"] = "urg.probe";
-  u["priority"] = 1000;
-  u["when"] = when;
-  urgency.push_back(u);
-  auto& rows = pack["routing"].as_object()["rules"].as_array();
-  boost::json::object r = rows[7].as_object();
-  r["id"] = "route.probe";
-  r["priority"] = 1000;
-  r["when"] = when;
-  rows.push_back(r);
+  // A copy of list[from] with the probe's id and condition, tested before every other entry.
+  auto add_probe = [&](boost::json::array& list, std::size_t from, const char* id) {
+    boost::json::object probe = list[from].as_object();
+    probe["id"] = id;
+    probe["priority"] = 1000;
+    probe["when"] = when;
+    list.push_back(std::move(probe));
+  };
+  add_probe(pack["urgency"].as_object()["rules"].as_array(), 0, "urg.probe");
+  add_probe(pack["routing"].as_object()["rules"].as_array(), 7, "route.probe");
   auto& knowledge = pack["knowledge"].as_array();
   boost::json::object k = knowledge[0].as_object();
   k["id"] = "kb.probe";
