@@ -182,6 +182,33 @@ TEST(BadInput, DeepNestingHitsTheDepthLimit) {
                        Errc::pack_limit);
 }
 
+TEST(BadInput, ANumberBeyondTheRangeOfADoubleIsRefusedAtItsPlace) {
+  const std::string huge = R"({"text": "x", "extra": [1, 1e400]})";
+  expect_rejected_everywhere({"number beyond a double", huge, Errc::json_syntax, ""});
+  const auto e = parse_ticket(huge).error();
+  EXPECT_EQ(e.line, 1u);
+  EXPECT_EQ(e.column, huge.find("1e400") + 1);
+  EXPECT_NE(e.message.find("/extra/1"), std::string::npos) << e.message;
+  // Four hundred digits overflow a double just as well as an exponent does.
+  expect_rejected_everywhere({"number beyond a double",
+                              R"({"text": "x", "n": 1)" + std::string(400, '0') + "}",
+                              Errc::json_syntax, ""});
+  expect_pack_rejected(pack_with(R"([{"id": "r", "when": {"text_any": ["x"]}, "then": {},
+                                     "weight": -1e999}])"),
+                       Errc::json_syntax);
+}
+
+TEST(BadInput, ZeroWithAHugeExponentIsZero) {
+  // Boost.JSON reads 0e400 as NaN, which no JSON can carry back out; it is exactly zero.
+  const auto ticket = parse_ticket(R"({"text": "x", "n": 0e400, "m": [-0E+999]})");
+  ASSERT_TRUE(ticket) << ticket.error().message;
+  EXPECT_EQ(ticket->extra.at("n"), boost::json::value(0.0));
+  EXPECT_EQ(ticket->extra.at("m").at(0), boost::json::value(0.0));
+  const auto again = ticket_from_json(to_json(*ticket));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, *ticket);
+}
+
 TEST(BadInput, TenMegabytesOfTextIsTooLarge) {
   const std::string text(10u << 20, 'a');
   within_hang_guard([&] {

@@ -1,6 +1,7 @@
 #include "triage/ticket.hpp"
 
 #include <array>
+#include <cmath>
 
 #include <boost/json.hpp>
 
@@ -111,6 +112,53 @@ std::string_view to_string(Impact v) noexcept {
   return name_of(v, kImpact);
 }
 
+namespace {
+// Boost.JSON 1.81 reads `0e400` as NaN (zero times an overflowed power of ten) and a number past
+// the range of a double (`1e400`, 400 digits) as infinity; written back, neither is JSON. The
+// first is exactly zero. The second has no double: the document is refused, like any other input
+// we cannot represent, at the number's place. On the way back up from such a number, `pointer`
+// gathers its JSON pointer (only then: the walk allocates nothing).
+bool has_infinity(json::value& v, std::string& pointer) {
+  auto found_in = [&pointer](std::string segment) {
+    pointer.insert(0, segment);
+    return true;
+  };
+  switch (v.kind()) {
+    case json::kind::double_:
+      if (std::isnan(v.get_double())) v = 0.0;
+      return std::isinf(v.get_double());
+    case json::kind::array: {
+      auto& a = v.get_array();
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        if (has_infinity(a[i], pointer)) return found_in(child("", i));
+      }
+      return false;
+    }
+    case json::kind::object:
+      for (auto& kv : v.get_object()) {
+        if (kv.value().is_primitive() && !kv.value().is_double()) continue;
+        if (has_infinity(kv.value(), pointer)) return found_in(child("", kv.key()));
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+Error json_error(Errc code, std::string_view text, std::size_t at, std::string_view where,
+                 std::string message) {
+  std::uint32_t line, column;
+  detail::line_column(text, std::min(at, text.size()), line, column);
+  std::string place = std::string(where);
+  if (!place.empty()) place += ":";
+  place += std::to_string(line) + ":" + std::to_string(column);
+  Error e = make_error(code, place, std::move(message));
+  e.line = line;
+  e.column = column;
+  return e;
+}
+}  // namespace
+
 Result<json::value> parse_json(std::string_view text, std::string_view where) {
   json::parse_options opts;
   opts.max_depth = kMaxDepth;
@@ -118,21 +166,18 @@ Result<json::value> parse_json(std::string_view text, std::string_view where) {
   boost::system::error_code ec;
   const std::size_t n = p.write(text.data(), text.size(), ec);
   if (ec) {
-    std::uint32_t line, column;
-    const std::size_t at = std::min(n, text.size());
-    detail::line_column(text, at, line, column);
     const bool deep = ec == json::error::too_deep;
-    std::string place = std::string(where);
-    if (!place.empty()) place += ":";
-    place += std::to_string(line) + ":" + std::to_string(column);
-    Error e = make_error(deep ? Errc::json_too_deep : Errc::json_syntax, place,
-                         deep ? "JSON nested deeper than " + std::to_string(kMaxDepth) + " levels"
-                              : "malformed JSON: " + ec.message());
-    e.line = line;
-    e.column = column;
-    return e;
+    return json_error(deep ? Errc::json_too_deep : Errc::json_syntax, text, n, where,
+                      deep ? "JSON nested deeper than " + std::to_string(kMaxDepth) + " levels"
+                           : "malformed JSON: " + ec.message());
   }
-  return p.release();
+  json::value v = p.release();
+  if (std::string pointer; has_infinity(v, pointer)) {
+    return json_error(Errc::json_syntax, text, detail::locate_pointer(text, pointer), where,
+                      "the number at " + (pointer.empty() ? std::string("the root") : pointer) +
+                          " is beyond the range of a double");
+  }
+  return v;
 }
 
 Result<Ticket> ticket_from_json(const json::value& v, const TicketLimits& limits) {
