@@ -274,6 +274,14 @@ class BatchTest(unittest.TestCase):
         self.assertEqual(out[0]["request_id"], "20261120-APP-001")
         self.assertEqual(out[7]["request_id"], "20261120-APP-002")
 
+    def test_raw_results_are_the_json_of_the_parsed_ones(self):
+        # With blank lines (answered in Python) and without (the library's lines as they are).
+        for tickets in ([ZH_HANS, "", EN, "not json", ZH_HANT], [ZH_HANS, EN, ZH_HANT]):
+            raw = ENGINE.diagnose_many(tickets, raw=True)
+            self.assertEqual(len(raw), len(tickets))
+            self.assertTrue(all(isinstance(line, str) and "\n" not in line for line in raw))
+            self.assertEqual([json.loads(line) for line in raw], ENGINE.diagnose_many(tickets))
+
     def test_matches_single_diagnosis(self):
         single = ENGINE.diagnose(EN)
         self.assertEqual(ENGINE.diagnose_many(iter([EN]))[0], single)

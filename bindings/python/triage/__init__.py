@@ -173,6 +173,13 @@ def _string_result(call, *args):
     return _ffi.take_string(out, length)
 
 
+def _lines_result(call, *args):
+    """Calls ``call(*args, &out, &len)`` and returns the library's JSONL as its lines (str)."""
+    out, length = c_void_p(), c_size_t()
+    call(*args, byref(out), byref(length))
+    return _ffi.take_lines(out, length)
+
+
 # ---- handles -----------------------------------------------------------------------------------
 class _Handle:
     """Owns one library handle; freed by close(), the with-statement or the garbage collector.
@@ -509,25 +516,26 @@ class Engine(_Handle):
             data = _json_bytes(ticket)
             if not isinstance(ticket, Mapping):
                 data = data.replace(b"\r", b" ").replace(b"\n", b" ")
-            if not data.strip(b" \t"):
+            # A ticket starts with "{": only a line that starts otherwise can be blank.
+            if (not data or data[0] in b" \t") and not data.strip(b" \t"):
                 blank[position] = data  # the library skips blank lines; reported below
             lines.append(data)
         if not lines and select is None:
             return []
         batch = b"\n".join(lines) + b"\n" if lines else b""
+        # Only \n ends a line of JSONL (JSON escapes every other line break).
         if select is None:
-            out = _string_result(lib.triage_diagnose_jsonl_threads, self._p, batch, len(batch),
-                                 int(threads))
+            produced = _lines_result(lib.triage_diagnose_jsonl_threads, self._p, batch,
+                                     len(batch), int(threads))
         else:
-            out = _string_result(lib.triage_diagnose_batch, self._p, batch, len(batch),
-                                 int(threads), select, None)
-        produced = out.split(b"\n")  # only \n ends a line of JSONL
-        if produced and not produced[-1]:
-            produced.pop()
+            produced = _lines_result(lib.triage_diagnose_batch, self._p, batch, len(batch),
+                                     int(threads), select, None)
         if len(produced) != len(lines) - len(blank):
             raise InternalError(int(Status.ERR_INTERNAL),
                                 f"triage_diagnose_jsonl returned {len(produced)} lines for "
                                 f"{len(lines) - len(blank)} tickets")
+        if raw and not blank:
+            return produced  # the lines are the answers, in order
         results, it = [], iter(produced)
         # Thousands of parsed diagnoses are millions of live containers: the cyclic collector
         # would walk all of them again and again while they are built (measured: most of the
@@ -541,7 +549,7 @@ class Engine(_Handle):
                     results.append(json.dumps(error, ensure_ascii=False) if raw else error)
                 else:
                     line = next(it)
-                    results.append(line.decode("utf-8") if raw else json.loads(line))
+                    results.append(line if raw else json.loads(line))
         finally:
             if collecting:
                 gc.enable()

@@ -25,6 +25,7 @@ import ctypes
 import ctypes.util
 import glob
 import os
+import re
 import threading
 from ctypes import (
     CFUNCTYPE,
@@ -52,6 +53,7 @@ __all__ = [
     "lib",
     "load",
     "take_string",
+    "take_lines",
     "classifier_fn",
     "router_fn",
 ]
@@ -518,6 +520,31 @@ def library_path():
 
 
 # ---- helpers -----------------------------------------------------------------------------------
+def take_lines(ptr, length):
+    """Splits a library-allocated JSONL string of ``length`` bytes into its lines (str, without
+    the newlines), decoding each straight from the library's memory, and frees it. A batch's
+    output is hundreds of bytes per ticket: a bytes copy first, or one str of all of it split
+    afterwards, would each be one more pass over all of it (measured: twice the time)."""
+    if not ptr.value:
+        return []
+    try:
+        n = length.value if hasattr(length, "value") else length
+        view = memoryview((ctypes.c_char * n).from_address(ptr.value)).cast("B")
+        lines, start = [], 0
+        for newline in _NEWLINE.finditer(view):
+            lines.append(str(view[start:newline.start()], "utf-8"))
+            start = newline.end()
+        if start < n:
+            lines.append(str(view[start:], "utf-8"))
+        view.release()
+        return lines
+    finally:
+        lib.triage_string_free(ptr)
+
+
+_NEWLINE = re.compile(b"\n")
+
+
 def take_string(ptr, length=None):
     """Copies a library-allocated string (a ``c_void_p`` filled by the library) and frees it."""
     if not ptr.value:
