@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include "compile/pack_file.hpp"
+#include "compile/term_index.hpp"
 #include "test_util.hpp"
 #include "triage/triage.hpp"
 
@@ -92,6 +93,24 @@ Error load_error(std::string_view bytes, const EngineOptions& opts = {}) {
   auto e = Engine::load(bytes, opts);
   EXPECT_FALSE(e) << "loaded";
   return e ? Error{} : e.error();
+}
+
+// A load interns every keyword of the pack through this index: each one is found under its own
+// id however far the index grew, and a keyword never added is not found.
+TEST(TermIndex, EveryKeywordIsFoundUnderItsIdAcrossGrowth) {
+  std::vector<std::string> terms;
+  triage::detail::TermIndex index;
+  for (std::uint32_t i = 0; i < 50000; ++i) {
+    terms.push_back("kw" + std::to_string(i * 7919u % 100003u));
+    ASSERT_EQ(index.find(terms.back(), terms), triage::detail::TermIndex::npos);
+    index.insert(i, terms);
+  }
+  for (std::uint32_t i = 0; i < terms.size(); ++i) ASSERT_EQ(index.find(terms[i], terms), i);
+  EXPECT_EQ(index.find("kw100003", terms), triage::detail::TermIndex::npos);
+  EXPECT_EQ(index.find("", terms), triage::detail::TermIndex::npos);
+  // Reserving room keeps what is there.
+  index.reserve(200000, terms);
+  EXPECT_EQ(index.find(terms[12345], terms), 12345u);
 }
 
 TEST(PackFile, LoadedDefaultPackDiagnosesExactlyAsCompiledFromJson) {

@@ -177,23 +177,15 @@ bool ConditionCompiler::costly(std::uint32_t id) const {
 }
 
 void ConditionCompiler::reserve_terms(std::size_t n) {
-  if (n <= cp_.terms.capacity()) return;
   cp_.terms.reserve(n);
-  term_ids_.clear();  // the strings moved: view them again
-  term_ids_.reserve(n);
-  for (std::size_t i = 0; i < cp_.terms.size(); ++i) {
-    term_ids_.emplace(cp_.terms[i], static_cast<std::uint32_t>(i));
-  }
+  term_ids_.reserve(n, cp_.terms);
 }
 
 std::uint32_t ConditionCompiler::term(const std::string& kw) {
-  if (const auto found = term_ids_.find(std::string_view(kw)); found != term_ids_.end()) {
-    return found->second;
-  }
-  if (cp_.terms.size() == cp_.terms.capacity()) reserve_terms(2 * cp_.terms.size() + 64);
+  if (const auto found = term_ids_.find(kw, cp_.terms); found != TermIndex::npos) return found;
   const auto id = static_cast<std::uint32_t>(cp_.terms.size());
   cp_.terms.push_back(kw);
-  term_ids_.emplace(cp_.terms.back(), id);
+  term_ids_.insert(id, cp_.terms);
   if (checked_) return id;  // the automaton comes with the compiled pack
   std::string core = kw;
   const bool open_start = !core.empty() && core.front() == '*';

@@ -6,10 +6,10 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "compile/compiled_pack.hpp"
+#include "compile/term_index.hpp"
 #include "triage/engine.hpp"
 #include "triage/matcher.hpp"
 
@@ -48,10 +48,9 @@ class ConditionCompiler {
   CompiledPack& cp_;
   const EngineOptions& opts_;
   bool checked_ = false;
-  // Hashed: a pack has thousands of keywords, and loading a compiled pack interns them all. The
-  // keys view the strings of cp_.terms (no second copy of each keyword); they are taken again
-  // whenever cp_.terms grows, since moving a short string moves its characters.
-  std::unordered_map<std::string_view, std::uint32_t> term_ids_;
+  // A pack has thousands of keywords (a 100× pack a million), and loading a compiled pack
+  // interns them all; the index keeps ids and reads the keywords from cp_.terms.
+  TermIndex term_ids_;
   std::map<std::string, std::uint32_t> regex_ids_;
   std::vector<MatcherPattern> patterns_;
 };
