@@ -1,7 +1,10 @@
 // Engines, diagnosis and typed results.
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <sstream>
+#include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -276,8 +279,10 @@ class HostBuffer {
   std::size_t size_ = 0, capacity_ = 0;
 };
 
-int batch(const triage_engine* engine, const char* tickets, size_t len, unsigned threads,
-          const Selection* select, char** out, size_t* out_len) {
+// Diagnoses the batch's lines into `write` (the selection's header row first); TRIAGE_OK, or the
+// status of what stopped the stream.
+int stream(const triage_engine* engine, const char* tickets, size_t len, unsigned threads,
+           const Selection* select, const std::function<void(std::string_view)>& write) {
   std::string_view rest(tickets ? tickets : "", len);
   // A line past the ticket limit is copied only up to one byte beyond it: enough to be refused
   // as text_too_large, never a second copy of a huge line.
@@ -289,14 +294,32 @@ int batch(const triage_engine* engine, const char* tickets, size_t len, unsigned
     rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
     return true;
   };
-  HostBuffer buffer;
-  if (select) buffer.append(selection_header(engine->engine, *select));
-  auto write = [&](std::string_view text) { buffer.append(text); };
+  if (select) {
+    const std::string header = selection_header(engine->engine, *select);
+    if (!header.empty()) {
+      try {
+        write(header);
+      } catch (const std::bad_alloc&) {
+        throw;
+      } catch (const std::exception& e) {
+        return fail(TRIAGE_ERR_CALLBACK, std::string("writing the header row: ") + e.what());
+      }
+    }
+  }
   StreamOptions so;
   so.threads = threads;
   so.select = select;
   const StreamStats st = diagnose_stream(engine->engine, next, write, so);
-  if (st.failure) return fail(*st.failure);  // e.g. out of memory: no partial output
+  if (st.failure) return fail(*st.failure);
+  return TRIAGE_OK;
+}
+
+int batch(const triage_engine* engine, const char* tickets, size_t len, unsigned threads,
+          const Selection* select, char** out, size_t* out_len) {
+  HostBuffer buffer;
+  const int status = stream(engine, tickets, len, threads, select,
+                            [&](std::string_view text) { buffer.append(text); });
+  if (status != TRIAGE_OK) return status;  // e.g. out of memory: no partial output
   return buffer.give(out, out_len);
 }
 }  // namespace
@@ -322,6 +345,26 @@ int triage_diagnose_batch(const triage_engine* engine, const char* tickets, size
     if (!selection) return fail(selection.error());
     const bool whole = !select && selection->format == LineFormat::jsonl;
     return batch(engine, tickets, len, threads, whole ? nullptr : &*selection, out, out_len);
+  });
+}
+
+int triage_diagnose_batch_stream(const triage_engine* engine, const char* tickets, size_t len,
+                                 unsigned threads, const char* select, const char* format,
+                                 triage_write_fn write, void* user_data) {
+  return guarded([&] {
+    if (!engine) return null_arg("engine");
+    if (!tickets && len) return null_arg("tickets");
+    if (!write) return null_arg("write");
+    auto selection = parse_selection(select ? select : "", format ? format : "jsonl");
+    if (!selection) return fail(selection.error());
+    const bool whole = !select && selection->format == LineFormat::jsonl;
+    // A refusal becomes an exception the stream turns into Errc::callback, naming the lines.
+    return stream(
+        engine, tickets, len, threads, whole ? nullptr : &*selection, [&](std::string_view text) {
+          if (const int rc = write(user_data, text.data(), text.size()); rc != 0) {
+            throw std::runtime_error("the host's write callback returned " + std::to_string(rc));
+          }
+        });
   });
 }
 

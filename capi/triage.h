@@ -107,7 +107,7 @@ typedef enum triage_status {
 
 /* ---- versions and errors ---------------------------------------------------------------- */
 
-/* The loaded library's version, "0.3.0" (TRIAGE_VERSION_STRING when it was built).
+/* The loaded library's version, "0.4.0" (TRIAGE_VERSION_STRING when it was built).
  * Ownership: a static string; never free it. Threads: any. Cannot fail. */
 TRIAGE_C_API const char *triage_version(void);
 
@@ -445,6 +445,28 @@ TRIAGE_C_API size_t triage_classification_route(const triage_classification *res
 TRIAGE_C_API int triage_diagnose_batch(const triage_engine *engine, const char *tickets,
                                        size_t len, unsigned threads, const char *select,
                                        const char *format, char **out, size_t *out_len);
+
+/* ---- batches streamed to the host (since 0.4) ------------------------------------------ */
+
+/* Receives a streamed batch's output, in input order: `len` bytes at `data` (no NUL), one or more
+ * whole lines, each ending in '\n'. Return 0 to go on; any other value stops the batch.
+ * Ownership: `data` is the library's and valid only during the call. */
+typedef int (*triage_write_fn)(void *user_data, const char *data, size_t len);
+
+/* Like triage_diagnose_batch, but the output goes to `write` as it is made instead of into one
+ * string: the library holds a few chunks of lines at a time, however long the batch (a
+ * diagnosis is kilobytes of JSON; a million tickets in one string would be gigabytes). `write`
+ * is called on the calling thread, never on two threads at once: first with the header row
+ * (csv, tsv), then once per chunk of up to 256 lines.
+ * Threads: any number of calls at once; host classifiers run on the batch's threads.
+ * Errors: CALLBACK when `write` returns non-zero (the message names the lines; every line
+ * written before is whole, nothing is written after); INVALID_ARGUMENT for a NULL engine or
+ * write ("write: must not be NULL"), or an unknown key or format; OUT_OF_MEMORY; failing lines
+ * as in triage_diagnose_jsonl. */
+TRIAGE_C_API int triage_diagnose_batch_stream(const triage_engine *engine, const char *tickets,
+                                              size_t len, unsigned threads, const char *select,
+                                              const char *format, triage_write_fn write,
+                                              void *user_data);
 
 /* ---- agents and routers ----------------------------------------------------------------- */
 typedef struct triage_roster triage_roster;

@@ -7,7 +7,7 @@ from setuptools import setup
 
 setup(
     name="triage",
-    version="0.3.0",
+    version="0.4.0",
     description="Python binding (ctypes) of libtriage, which diagnoses customer-service tickets",
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",

@@ -142,6 +142,60 @@ static void batch_select(const triage_engine *e) {
   CHECK(strcmp(triage_last_error_where(), "select") == 0);
 }
 
+/* A host's sink for streamed batches: it keeps what it is given, and refuses after `limit`
+ * calls when `limit` is positive. */
+struct sink {
+  char text[65536];
+  size_t len;
+  int calls;
+  int limit;
+};
+
+static int collect(void *user_data, const char *data, size_t len) {
+  struct sink *s = (struct sink *)user_data;
+  if (s->limit > 0 && s->calls == s->limit) return 7;
+  ++s->calls;
+  CHECK(len > 0 && data[len - 1] == '\n'); /* whole lines only */
+  if (s->len + len < sizeof s->text) {
+    memcpy(s->text + s->len, data, len);
+    s->len += len;
+    s->text[s->len] = '\0';
+  }
+  return 0;
+}
+
+/* Batches streamed to the host write exactly what the one-string batch returns. */
+static void batch_stream(const triage_engine *e) {
+  const char *in = "{\"id\":\"a\",\"text\":\"APP一直闪退\"}\nnot json\n\n{\"id\":\"c\",\"text\":\"refund\"}\n";
+  static struct sink s;
+  static char many[300 * 24];
+  size_t at = 0;
+  unsigned threads;
+  int i;
+  for (threads = 1; threads <= 2; ++threads) {
+    char *whole = NULL;
+    memset(&s, 0, sizeof s);
+    CHECK(triage_diagnose_batch(e, in, strlen(in), threads, "urgency,route", "csv", &whole, NULL) == TRIAGE_OK);
+    CHECK(triage_diagnose_batch_stream(e, in, strlen(in), threads, "urgency,route", "csv", collect, &s) == TRIAGE_OK);
+    CHECK(whole != NULL && strcmp(s.text, whole) == 0);
+    triage_string_free(whole);
+  }
+  memset(&s, 0, sizeof s);
+  CHECK(triage_diagnose_batch_stream(e, in, strlen(in), 1, NULL, NULL, collect, &s) == TRIAGE_OK);
+  CHECK(contains(s.text, "\"ticket_id\":\"a\"") && contains(s.text, "json_syntax") && contains(s.text, "\"ticket_id\":\"c\""));
+  /* A sink that refuses stops the batch: CALLBACK, naming the lines; what came before is whole.
+   * 300 lines are two chunks: the first is written, the second refused. */
+  for (i = 0; i < 300; ++i) at += (size_t)sprintf(many + at, "{\"text\":\"t%03d\"}\n", i);
+  memset(&s, 0, sizeof s);
+  s.limit = 1;
+  CHECK(triage_diagnose_batch_stream(e, many, at, 1, "ticket_id", NULL, collect, &s) == TRIAGE_ERR_CALLBACK);
+  CHECK(s.calls == 1 && s.len > 0);
+  CHECK(contains(triage_last_error_message(), "lines 257-300") && contains(triage_last_error_message(), "returned 7"));
+  CHECK(triage_diagnose_batch_stream(e, in, strlen(in), 1, NULL, NULL, NULL, NULL) == TRIAGE_ERR_INVALID_ARGUMENT);
+  CHECK(contains(triage_last_error_message(), "write: must not be NULL"));
+  CHECK(triage_diagnose_batch_stream(e, in, strlen(in), 1, "nope", NULL, collect, &s) == TRIAGE_ERR_INVALID_ARGUMENT);
+}
+
 static int boost_payment(void *user_data, const char *ticket_json, size_t len, triage_scores *scores) {
   int *calls = (int *)user_data;
   ++*calls;
@@ -370,6 +424,7 @@ int main(void) {
   typed(e);
   classification(e);
   batch_select(e);
+  batch_stream(e);
   host_classifier();
   routing(e);
   lifecycle(e);

@@ -2,6 +2,7 @@
 
 import datetime
 import gc
+import io
 import json
 import os
 import sys
@@ -294,6 +295,42 @@ class BatchTest(unittest.TestCase):
         first = ENGINE.diagnose_many(tickets)
         for _ in range(5):
             self.assertEqual(ENGINE.diagnose_many(tickets), first)
+
+
+class StreamTest(unittest.TestCase):
+    def test_writes_what_diagnose_many_answers_line_by_line(self):
+        tickets = [ZH_HANS, "", EN, "not json", ZH_HANT]
+        for threads in (1, 2):
+            out = io.BytesIO()
+            ENGINE.diagnose_to(out, tickets, threads=threads)
+            lines = out.getvalue().decode("utf-8").splitlines()
+            expected = [r for t, r in zip(tickets, ENGINE.diagnose_many(tickets, raw=True)) if t]
+            self.assertEqual(lines, expected)  # blank tickets are skipped, as by the CLI
+
+    def test_select_and_format(self):
+        out = io.BytesIO()
+        ENGINE.diagnose_to(out, [ZH_HANS, EN], select=["ticket_id", "urgency"], format="csv")
+        rows = out.getvalue().decode("utf-8").splitlines()
+        self.assertEqual(rows[0], "ticket_id,urgency,error")
+        self.assertEqual(len(rows), 3)
+        with self.assertRaises(triage.InvalidArgument):
+            ENGINE.diagnose_to(io.BytesIO(), [EN], format="xml")
+
+    def test_a_writer_that_raises_stops_the_batch(self):
+        class Full:
+            def __init__(self):
+                self.calls = 0
+
+            def write(self, data):
+                self.calls += 1
+                if self.calls == 2:
+                    raise OSError("disk full")
+
+        sink = Full()
+        with self.assertRaises(triage.CallbackError) as cm:
+            ENGINE.diagnose_to(sink, [EN] * 600)  # three chunks of lines: the second is refused
+        self.assertIsInstance(cm.exception.__cause__, OSError)
+        self.assertEqual(sink.calls, 2)
 
 
 class TypedResultTest(unittest.TestCase):

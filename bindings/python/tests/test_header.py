@@ -224,11 +224,13 @@ class FunctionTableTest(unittest.TestCase):
 
     def test_callback_types(self):
         callbacks = header_callbacks()
-        self.assertEqual(set(callbacks), {"triage_classifier_fn", "triage_router_fn"})
-        self.assertEqual(len(_ffi.classifier_fn._argtypes_), len(callbacks["triage_classifier_fn"]))
-        self.assertEqual(len(_ffi.router_fn._argtypes_), len(callbacks["triage_router_fn"]))
-        self.assertIs(_ffi.classifier_fn._restype_, ctypes.c_int)
-        self.assertIs(_ffi.router_fn._restype_, ctypes.c_int)
+        self.assertEqual(set(callbacks),
+                         {"triage_classifier_fn", "triage_router_fn", "triage_write_fn"})
+        for name, ctype in (("triage_classifier_fn", _ffi.classifier_fn),
+                            ("triage_router_fn", _ffi.router_fn),
+                            ("triage_write_fn", _ffi.write_fn)):
+            self.assertEqual(len(ctype._argtypes_), len(callbacks[name]), name)
+            self.assertIs(ctype._restype_, ctypes.c_int, name)
 
     def test_abi_version_macro(self):
         version_h = os.path.join(os.path.dirname(HEADER), "..", "include", "triage", "version.h")

@@ -91,7 +91,7 @@ def __getattr__(name):
 
 
 def library_version():
-    """The loaded library's version, ``triage_version()`` ("0.3.0")."""
+    """The loaded library's version, ``triage_version()`` ("0.4.0")."""
     return lib.triage_version()
 
 
@@ -220,6 +220,30 @@ class _Handle:
             self.close()
         except Exception:  # interpreter shutdown: the library may already be gone
             pass
+
+
+def _selection(select):
+    """A batch's ``select`` list as the library's comma-separated argument (None stays None)."""
+    if select is None:
+        return None
+    if isinstance(select, (str, bytes)) or not all(isinstance(k, str) for k in select):
+        raise TypeError("select: expected a list of key names (str)")
+    return _cstr(",".join(select), "select")
+
+
+def _batch_lines(tickets):
+    """Each ticket as one JSONL line (bytes), and {position: line} of those that are blank."""
+    lines = []
+    blank = {}
+    for position, ticket in enumerate(tickets):
+        data = _json_bytes(ticket)
+        if not isinstance(ticket, Mapping):
+            data = data.replace(b"\r", b" ").replace(b"\n", b" ")
+        # A ticket starts with "{": only a line that starts otherwise can be blank.
+        if (not data or data[0] in b" \t") and not data.strip(b" \t"):
+            blank[position] = data  # the library skips blank lines
+        lines.append(data)
+    return lines, blank
 
 
 def _classifier_callback(name, func):
@@ -506,20 +530,8 @@ class Engine(_Handle):
         top-level keys, e.g. ``["labels", "urgency", "route"]``) keeps only those keys, in that
         order (triage_diagnose_batch); an unknown key raises InvalidArgument naming it.
         """
-        if select is not None:
-            if isinstance(select, (str, bytes)) or not all(isinstance(k, str) for k in select):
-                raise TypeError("select: expected a list of key names (str)")
-            select = _cstr(",".join(select), "select")
-        lines = []
-        blank = {}
-        for position, ticket in enumerate(tickets):
-            data = _json_bytes(ticket)
-            if not isinstance(ticket, Mapping):
-                data = data.replace(b"\r", b" ").replace(b"\n", b" ")
-            # A ticket starts with "{": only a line that starts otherwise can be blank.
-            if (not data or data[0] in b" \t") and not data.strip(b" \t"):
-                blank[position] = data  # the library skips blank lines; reported below
-            lines.append(data)
+        select = _selection(select)
+        lines, blank = _batch_lines(tickets)
         if not lines and select is None:
             return []
         batch = b"\n".join(lines) + b"\n" if lines else b""
@@ -554,6 +566,37 @@ class Engine(_Handle):
             if collecting:
                 gc.enable()
         return results
+
+    def diagnose_to(self, out, tickets, threads=1, select=None, format=None):
+        """Diagnoses many tickets (dicts or JSON texts) and writes the answers to ``out``, a binary
+        file-like object (anything with ``write(bytes)``), as the library makes them
+        (triage_diagnose_batch_stream): memory stays a few chunks of lines however long the
+        batch, where ``diagnose_many`` holds every answer at once.
+
+        The output is what ``triage diagnose`` writes: one line per non-blank ticket, in input
+        order (an error object for a ticket that fails; blank tickets are skipped), only the
+        ``select`` keys when given, in ``format`` "jsonl" (default), "csv" or "tsv" (with a
+        header row). ``threads`` as in ``diagnose_many``. An exception raised by ``out.write``
+        stops the batch and is raised again as :class:`CallbackError` (its ``__cause__``); what
+        was written before it is whole lines.
+        """
+        select = _selection(select)
+        fmt = None if format is None else _cstr(format, "format")
+        lines, _ = _batch_lines(tickets)
+        batch = b"\n".join(lines) + b"\n" if lines else b""
+        write = out.write
+
+        def trampoline(user_data, data, length):
+            try:
+                write(ctypes.string_at(data, length))
+                return 0
+            except BaseException as exc:  # noqa: B902 — nothing may unwind through C frames
+                park_callback_exception(exc)
+                return 1
+
+        callback = _ffi.write_fn(trampoline)  # kept alive for the whole call
+        lib.triage_diagnose_batch_stream(self._p, batch, len(batch), int(threads), select, fmt,
+                                         callback, None)
 
     def _blank_error(self, line, data):
         # A blank line yields no output from triage_diagnose_jsonl; diagnose it alone to get the

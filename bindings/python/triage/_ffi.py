@@ -56,6 +56,7 @@ __all__ = [
     "take_lines",
     "classifier_fn",
     "router_fn",
+    "write_fn",
 ]
 
 LIBRARY_ENV = "TRIAGE_LIBRARY"
@@ -130,6 +131,10 @@ classifier_fn = CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t, scores_p)
 router_fn = CFUNCTYPE(c_int, c_void_p, c_char_p, POINTER(c_char_p), c_size_t, c_char_p,
                       POINTER(c_size_t))
 
+# int (*triage_write_fn)(void *user_data, const char *data, size_t len);
+# The data is taken as a raw pointer so that exactly `len` bytes are read.
+write_fn = CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
+
 
 # ---- errcheck functions ------------------------------------------------------------------------
 def _decode(result, func, args):
@@ -198,6 +203,9 @@ FUNCTIONS = [
      [engine_p, c_char_p, c_size_t, c_uint, _string_out, _len_out], c_int, check_status),
     ("triage_diagnose_batch",
      [engine_p, c_char_p, c_size_t, c_uint, c_char_p, c_char_p, _string_out, _len_out], c_int,
+     check_status),
+    ("triage_diagnose_batch_stream",
+     [engine_p, c_char_p, c_size_t, c_uint, c_char_p, c_char_p, write_fn, c_void_p], c_int,
      check_status),
     # typed results
     ("triage_classify_json", [engine_p, c_char_p, c_size_t, POINTER(result_p)], c_int, check_status),
