@@ -13,7 +13,12 @@ Each dimension's `min_confidence` moves through the map with it (the new thresho
 the old raw threshold), so the pack answers exactly the tickets it answered before: calibration
 changes what the confidence says, not what is decided. The frozen test split is never read.
 
-usage: tools/packs/calibrate.py BUILD_DIR [--folds 5] [--data DIR] [--dry-run]
+With --report it writes nothing and prints, per dimension, what the cross-fitting measured: the
+held-out tickets, how often the top value is right and, for `emotion`, the precision of `angry`
+(the emotion that changes the opening). That is the figure to compare two training setups by,
+on the training split only.
+
+usage: tools/packs/calibrate.py BUILD_DIR [--folds 5] [--data DIR] [--dry-run | --report]
 (BUILD_DIR holds the `triage` CLI; run after tools/packs/train_default_model.sh)
 """
 import argparse
@@ -129,7 +134,8 @@ def ece(points, knots):
 
 
 def cross_fit(cli, pack, train, dev, folds, tmp):
-    """(dimension -> [(raw confidence, top value right, fold)]) over the training tickets."""
+    """(dimension -> [(raw confidence, top value right, fold, top value, right value)]) over the
+    training tickets."""
     uncalibrated = json.loads(json.dumps(pack))
     for d in uncalibrated["dimensions"]:
         knots = d.pop("calibration", None)
@@ -162,9 +168,25 @@ def cross_fit(cli, pack, train, dev, folds, tmp):
                 if want is None or not label or not label.get("candidates"):
                     continue
                 top = label["candidates"][0]["value"]
-                pts.append((label["confidence"], int(top == want), k))
+                pts.append((label["confidence"], int(top == want), k, top, want))
         print(f"fold {k + 1}/{folds}: {len(held)} tickets", file=sys.stderr)
     return points, uncalibrated
+
+
+def report(points):
+    """Per dimension: held-out tickets, how often the top value is right and, for emotion, the
+    precision of `angry` (labelled angry / predicted angry)."""
+    print(f"{'dimension':<18} {'held out':>8}  {'top value right':<22} angry precision")
+    for dim, pts in points.items():
+        line = f"{dim:<18} {len(pts):>8}  {share(sum(p[1] for p in pts), len(pts)):<22}"
+        if dim == "emotion":
+            said_angry = [want for *_, top, want in pts if top == "angry"]
+            line += share(said_angry.count("angry"), len(said_angry))
+        print(line.rstrip())
+
+
+def share(part, whole):
+    return f"{100 * part / whole:.2f}% ({part}/{whole})" if whole else "-"
 
 
 def main():
@@ -172,7 +194,10 @@ def main():
     ap.add_argument("build")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--data")
-    ap.add_argument("--dry-run", action="store_true", help="print the maps, leave the pack")
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--dry-run", action="store_true", help="print the maps, leave the pack")
+    mode.add_argument("--report", action="store_true",
+                      help="print the cross-validated accuracy per dimension, leave the pack")
     a = ap.parse_args()
     cli = str(Path(a.build).resolve() / "triage")
     corpus = build_beside(a.build, a.data)
@@ -182,6 +207,9 @@ def main():
     pack = json.loads(PACK.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="triage-calibrate-") as tmp:
         points, uncalibrated = cross_fit(cli, pack, train, dev, a.folds, Path(tmp))
+    if a.report:
+        report(points)
+        return
     raw_min = {d["id"]: d.get("min_confidence", 0.3) for d in uncalibrated["dimensions"]}
     for d in pack["dimensions"]:
         pts = points[d["id"]]
