@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -314,6 +315,15 @@ int stream(const triage_engine* engine, const char* tickets, size_t len, unsigne
   return TRIAGE_OK;
 }
 
+// The host's `select` and `format` (NULL: the whole diagnosis, JSON Lines): null when that is
+// all it asks for, so that the batch writes the diagnosis whole.
+Result<std::unique_ptr<Selection>> host_selection(const char* select, const char* format) {
+  auto selection = parse_selection(select ? select : "", format ? format : "jsonl");
+  if (!selection) return selection.error();
+  if (!select && selection->format == LineFormat::jsonl) return std::unique_ptr<Selection>();
+  return std::make_unique<Selection>(std::move(*selection));
+}
+
 int batch(const triage_engine* engine, const char* tickets, size_t len, unsigned threads,
           const Selection* select, char** out, size_t* out_len) {
   HostBuffer buffer;
@@ -341,10 +351,9 @@ int triage_diagnose_batch(const triage_engine* engine, const char* tickets, size
     if (!engine) return null_arg("engine");
     if (!tickets && len) return null_arg("tickets");
     if (!out) return null_arg("out");
-    auto selection = parse_selection(select ? select : "", format ? format : "jsonl");
+    auto selection = host_selection(select, format);
     if (!selection) return fail(selection.error());
-    const bool whole = !select && selection->format == LineFormat::jsonl;
-    return batch(engine, tickets, len, threads, whole ? nullptr : &*selection, out, out_len);
+    return batch(engine, tickets, len, threads, selection->get(), out, out_len);
   });
 }
 
@@ -355,16 +364,14 @@ int triage_diagnose_batch_stream(const triage_engine* engine, const char* ticket
     if (!engine) return null_arg("engine");
     if (!tickets && len) return null_arg("tickets");
     if (!write) return null_arg("write");
-    auto selection = parse_selection(select ? select : "", format ? format : "jsonl");
+    auto selection = host_selection(select, format);
     if (!selection) return fail(selection.error());
-    const bool whole = !select && selection->format == LineFormat::jsonl;
     // A refusal becomes an exception the stream turns into Errc::callback, naming the lines.
-    return stream(
-        engine, tickets, len, threads, whole ? nullptr : &*selection, [&](std::string_view text) {
-          if (const int rc = write(user_data, text.data(), text.size()); rc != 0) {
-            throw std::runtime_error("the host's write callback returned " + std::to_string(rc));
-          }
-        });
+    return stream(engine, tickets, len, threads, selection->get(), [&](std::string_view text) {
+      if (const int rc = write(user_data, text.data(), text.size()); rc != 0) {
+        throw std::runtime_error("the host's write callback returned " + std::to_string(rc));
+      }
+    });
   });
 }
 
