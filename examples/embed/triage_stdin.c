@@ -10,10 +10,17 @@
 
 #include <triage.h>
 
+/* Each chunk of answers goes straight to stdout as the library makes it: the output of a long
+ * input is never held whole. A failed write stops the batch. */
+static int to_stdout(void *user_data, const char *data, size_t len) {
+  (void)user_data;
+  return fwrite(data, 1, len, stdout) == len ? 0 : 1;
+}
+
 int main(void) {
-  if (triage_abi_version() != TRIAGE_ABI_VERSION) {
-    fprintf(stderr, "libtriage %s has ABI %d; built for %d\n", triage_version(),
-            triage_abi_version(), TRIAGE_ABI_VERSION);
+  if (triage_abi_version() != TRIAGE_ABI_VERSION || triage_version_number() < 400) {
+    fprintf(stderr, "libtriage %s has ABI %d; built for ABI %d, version 0.4 or later\n",
+            triage_version(), triage_abi_version(), TRIAGE_ABI_VERSION);
     return 2;
   }
   triage_engine *engine = NULL;
@@ -22,7 +29,8 @@ int main(void) {
     fprintf(stderr, "%s: %s\n", triage_status_name(rc), triage_last_error_message());
     return 2;
   }
-  /* Read everything, then one batch call: one output line per non-blank input line, in order. */
+  /* Read everything, then one streamed batch: one output line per non-blank input line, in
+   * order. */
   size_t len = 0, cap = 1 << 16;
   char *input = malloc(cap);
   size_t n;
@@ -31,12 +39,10 @@ int main(void) {
     if (len == cap) input = realloc(input, cap *= 2);
   }
   if (!input) return 2;
-  char *out = NULL;
-  size_t out_len = 0;
-  rc = triage_diagnose_jsonl(engine, input, len, &out, &out_len);
-  if (rc == TRIAGE_OK) fwrite(out, 1, out_len, stdout);
-  else fprintf(stderr, "%s: %s\n", triage_status_name(rc), triage_last_error_message());
-  triage_string_free(out);
+  rc = triage_diagnose_batch_stream(engine, input, len, 1, NULL, NULL, to_stdout, NULL);
+  if (rc != TRIAGE_OK) {
+    fprintf(stderr, "%s: %s\n", triage_status_name(rc), triage_last_error_message());
+  }
   free(input);
   triage_engine_free(engine);
   return rc == TRIAGE_OK ? 0 : 1;
