@@ -185,7 +185,7 @@ std::uint32_t ConditionCompiler::term(const std::string& kw) {
   if (const auto found = term_ids_.find(kw, cp_.terms); found != TermIndex::npos) return found;
   const auto id = static_cast<std::uint32_t>(cp_.terms.size());
   cp_.terms.push_back(kw);
-  term_ids_.insert(id, cp_.terms);
+  term_ids_.add_last(cp_.terms);
   if (checked_) return id;  // the automaton comes with the compiled pack
   std::string core = kw;
   const bool open_start = !core.empty() && core.front() == '*';

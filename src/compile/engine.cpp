@@ -145,8 +145,8 @@ Result<Engine> EngineAccess::compile(Pack pack_to_keep, const EngineOptions& opt
     cr.always_candidate = may_hold_without_terms(cp->nodes, cr.root);
     cp->rules.push_back(std::move(cr));
   }
-  // Urgency and routing rules: their keywords join the one automaton; they are tested after
-  // classification, every one of them (they are few).
+  // Urgency and routing rules: their keywords join the one automaton; after classification a
+  // rule is tested when its slot is open (a keyword of its own was seen, or it needs none).
   std::vector<std::uint32_t> unused_terms, unused_regexes;
   // Each one's slot (see CompiledPack::slot_always_open): the keywords that open it, none when
   // it is always open.

@@ -21,9 +21,9 @@ class TermIndex {
  public:
   static constexpr std::uint32_t npos = 0xFFFFFFFFu;
 
-  /// Room for `n` keywords without growing.
+  /// Room for `n` keywords without growing; `terms` are those indexed so far.
   void reserve(std::size_t n, const std::vector<std::string>& terms) {
-    if (2 * n > slots_.size()) rebuild(2 * n, terms);
+    if (2 * n > slots_.size()) rebuild(2 * n, terms, terms.size());
   }
 
   /// The id of `kw` among `terms`, or npos.
@@ -38,11 +38,13 @@ class TermIndex {
     }
   }
 
-  /// Adds `terms[id]` (not yet present).
-  void insert(std::uint32_t id, const std::vector<std::string>& terms) {
-    if (2 * (count_ + 1) > slots_.size()) rebuild(std::max<std::size_t>(64, 4 * count_), terms);
+  /// Adds the last of `terms` (not yet present) under its position; the others are indexed.
+  void add_last(const std::vector<std::string>& terms) {
+    const auto id = static_cast<std::uint32_t>(terms.size() - 1);
+    if (2 * terms.size() > slots_.size()) {
+      rebuild(std::max<std::size_t>(64, 4 * terms.size()), terms, id);
+    }
     place(hash(terms[id]), id);
-    ++count_;
   }
 
  private:
@@ -55,18 +57,19 @@ class TermIndex {
     while (slots_[i] != 0) i = (i + 1) & mask_;
     slots_[i] = (h >> 32 << 32) | (std::uint64_t{id} + 1);
   }
-  // Every id below count_ is in the index: they are placed again in a larger array.
-  void rebuild(std::size_t at_least, const std::vector<std::string>& terms) {
+  // The first `indexed` terms are placed again in a larger array.
+  void rebuild(std::size_t at_least, const std::vector<std::string>& terms, std::size_t indexed) {
     std::size_t size = 64;
     while (size < at_least) size *= 2;
     slots_.assign(size, 0);
     mask_ = size - 1;
-    for (std::uint32_t id = 0; id < count_; ++id) place(hash(terms[id]), id);
+    for (std::size_t id = 0; id < indexed; ++id) {
+      place(hash(terms[id]), static_cast<std::uint32_t>(id));
+    }
   }
 
   std::vector<std::uint64_t> slots_;
   std::size_t mask_ = 0;
-  std::size_t count_ = 0;
 };
 
 }  // namespace detail

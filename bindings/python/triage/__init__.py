@@ -232,7 +232,7 @@ def _selection(select):
 
 
 def _batch_lines(tickets):
-    """Each ticket as one JSONL line (bytes), and {position: line} of those that are blank."""
+    """The tickets as one JSONL batch (bytes), its lines, and {position: line} of the blank ones."""
     lines = []
     blank = {}
     for position, ticket in enumerate(tickets):
@@ -243,7 +243,7 @@ def _batch_lines(tickets):
         if (not data or data[0] in b" \t") and not data.strip(b" \t"):
             blank[position] = data  # the library skips blank lines
         lines.append(data)
-    return lines, blank
+    return b"\n".join(lines) + b"\n" if lines else b"", lines, blank
 
 
 def _classifier_callback(name, func):
@@ -531,10 +531,9 @@ class Engine(_Handle):
         order (triage_diagnose_batch); an unknown key raises InvalidArgument naming it.
         """
         select = _selection(select)
-        lines, blank = _batch_lines(tickets)
+        batch, lines, blank = _batch_lines(tickets)
         if not lines and select is None:
             return []
-        batch = b"\n".join(lines) + b"\n" if lines else b""
         # Only \n ends a line of JSONL (JSON escapes every other line break).
         if select is None:
             produced = _lines_result(lib.triage_diagnose_jsonl_threads, self._p, batch,
@@ -582,8 +581,7 @@ class Engine(_Handle):
         """
         select = _selection(select)
         fmt = None if format is None else _cstr(format, "format")
-        lines, _ = _batch_lines(tickets)
-        batch = b"\n".join(lines) + b"\n" if lines else b""
+        batch, _, _ = _batch_lines(tickets)
         write = out.write
 
         def trampoline(user_data, data, length):
