@@ -143,7 +143,7 @@ static void batch_select(const triage_engine *e) {
 }
 
 /* A host's sink for streamed batches: it keeps what it is given, and refuses after `limit`
- * calls when `limit` is positive. */
+ * calls when `limit` is positive, and every call when it is negative. */
 struct sink {
   char text[65536];
   size_t len;
@@ -153,7 +153,7 @@ struct sink {
 
 static int collect(void *user_data, const char *data, size_t len) {
   struct sink *s = (struct sink *)user_data;
-  if (s->limit > 0 && s->calls == s->limit) return 7;
+  if ((s->limit > 0 && s->calls == s->limit) || s->limit < 0) return 7;
   ++s->calls;
   CHECK(len > 0 && data[len - 1] == '\n'); /* whole lines only */
   if (s->len + len < sizeof s->text) {
@@ -191,6 +191,12 @@ static void batch_stream(const triage_engine *e) {
   CHECK(triage_diagnose_batch_stream(e, many, at, 1, "ticket_id", NULL, collect, &s) == TRIAGE_ERR_CALLBACK);
   CHECK(s.calls == 1 && s.len > 0);
   CHECK(contains(triage_last_error_message(), "lines 257-300") && contains(triage_last_error_message(), "returned 7"));
+  /* A sink that refuses the header row of csv gets no lines at all. */
+  memset(&s, 0, sizeof s);
+  s.limit = -1;
+  CHECK(triage_diagnose_batch_stream(e, in, strlen(in), 1, "urgency", "csv", collect, &s) == TRIAGE_ERR_CALLBACK);
+  CHECK(s.calls == 0 && s.len == 0);
+  CHECK(contains(triage_last_error_message(), "writing the header row") && contains(triage_last_error_message(), "returned 7"));
   CHECK(triage_diagnose_batch_stream(e, in, strlen(in), 1, NULL, NULL, NULL, NULL) == TRIAGE_ERR_INVALID_ARGUMENT);
   CHECK(contains(triage_last_error_message(), "write: must not be NULL"));
   CHECK(triage_diagnose_batch_stream(e, in, strlen(in), 1, "nope", NULL, collect, &s) == TRIAGE_ERR_INVALID_ARGUMENT);
