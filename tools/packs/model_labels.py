@@ -6,20 +6,32 @@ the dimensions only the model scores: `department` (the primary department), `ur
 The shipped model learns from the corpus's first three labelling passes (MODEL_DRAWS): the
 fourth (lines marked "draw": 4) is held out from it, and is where the repeat_estimate threshold
 was chosen (see examples/realtext/README.md). Tickets without a draw mark are of the first three.
+The fifth pass (REPEAT_DRAWS), labelled for repeat contacts and emotion only, teaches
+repeat_estimate alone: `triage train` fits that dimension last, so its lines leave every other
+dimension's weights as they were.
 
 usage: tools/packs/model_labels.py < labelled.jsonl > for_model.jsonl"""
 import json
 import sys
+from pathlib import Path
 
 # pack dimension learned by the model only -> the corpus label it learns from
 MODEL_ONLY = {"department": "primary", "urgency_estimate": "urgency"}
 # the labelling passes the shipped model learns from
 MODEL_DRAWS = 3
+# the passes that teach repeat_estimate only
+REPEAT_DRAWS = (5,)
 
 
 def learns_from(ticket):
-    """Whether the shipped model is trained on this ticket (its draw is one of MODEL_DRAWS)."""
-    return ticket.get("draw", 1) <= MODEL_DRAWS
+    """Whether the shipped model is trained on this ticket (its draw is one of MODEL_DRAWS, or
+    of REPEAT_DRAWS for repeat_estimate)."""
+    return ticket.get("draw", 1) <= MODEL_DRAWS or repeat_only(ticket)
+
+
+def repeat_only(ticket):
+    """Whether the ticket teaches (and measures) repeat_estimate alone."""
+    return ticket.get("draw", 1) in REPEAT_DRAWS
 
 
 def repeat_value(ticket):
@@ -30,7 +42,7 @@ def repeat_value(ticket):
 
 def for_model(ticket):
     """The ticket with the model-only dimensions' labels added (a new dict)."""
-    t = dict(ticket, labels=dict(ticket["labels"]))
+    t = dict(ticket, labels={} if repeat_only(ticket) else dict(ticket["labels"]))
     for dim, label in MODEL_ONLY.items():
         if label in t["labels"]:
             t["labels"][dim] = t["labels"][label]
@@ -43,10 +55,23 @@ def gold(ticket, dim):
     """The right value of a pack dimension for a labelled ticket, or None if unlabelled."""
     if dim == "repeat_estimate":
         return repeat_value(ticket)
+    if repeat_only(ticket):
+        return None
     return ticket["labels"].get(MODEL_ONLY.get(dim, dim))
 
 
+def check_order(pack_path):
+    """REPEAT_DRAWS relies on `triage train` fitting the pack's dimensions in order with
+    repeat_estimate last (each fit draws from LIBLINEAR's shared random state)."""
+    with open(pack_path, encoding="utf-8") as f:
+        dims = [d["id"] for d in json.load(f)["dimensions"]]
+    if dims[-1] != "repeat_estimate":
+        sys.exit(f"model_labels.py: {pack_path}: repeat_estimate must be the last dimension "
+                 f"(the fifth draw teaches it alone); the dimensions are {dims}")
+
+
 if __name__ == "__main__":
+    check_order(Path(__file__).resolve().parents[2] / "packs" / "default" / "pack.json")
     for line in sys.stdin:
         if line.strip() and learns_from(json.loads(line)):
             print(json.dumps(for_model(json.loads(line)), ensure_ascii=False))
