@@ -4,8 +4,8 @@
 usage: tools/corpus/agreement.py   (reads examples/realtext/*.labels.jsonl)
 Prints, per dimension, how many of the doubly labelled tickets got the same value twice: the
 corpus (blind.labels.jsonl against the train and test splits), then the repeat-contact set
-(repeat.blind.labels.jsonl against repeat.labels.jsonl), the fifth draw (fifth.blind.labels.jsonl
-against its lines in train.labels.jsonl), then the frozen test split's
+(repeat.blind.labels.jsonl against repeat.labels.jsonl), the fifth and sixth draws
+(fifth.blind.labels.jsonl, sixth.blind.labels.jsonl against their lines in train.labels.jsonl), then the frozen test split's
 repeat_contact against test.repeat.blind.labels.jsonl (that field labelled again, blind, after the
 guide settled which earlier dealings count; the frozen file itself is never edited).
 """
@@ -38,8 +38,9 @@ print("the corpus (train and test splits)")
 report({**load("train.labels.jsonl"), **load("test.labels.jsonl")}, load("blind.labels.jsonl"))
 print("\nthe repeat-contact set")
 report(load("repeat.labels.jsonl"), load("repeat.blind.labels.jsonl"))
-print("\nthe fifth draw (training split; labelled like the repeat-contact set)")
-report(load("train.labels.jsonl"), load("fifth.blind.labels.jsonl"))
+for name in ("fifth", "sixth"):
+    print(f"\nthe {name} draw (training split; labelled like the repeat-contact set)")
+    report(load("train.labels.jsonl"), load(f"{name}.blind.labels.jsonl"))
 
 print("\nthe frozen test split's repeat_contact, labelled again against the sharpened guide")
 test = load("test.labels.jsonl")

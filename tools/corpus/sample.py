@@ -2,7 +2,7 @@
 """Draws the lines to label (deterministic) and writes work lists with their texts.
 
 The work lists hold texts that must not be committed: write them outside the repository.
-usage: tools/corpus/sample.py OUT_DIR [--data DIR] [--more | --third | --repeat | --fourth | --fifth]
+usage: tools/corpus/sample.py OUT_DIR [--data DIR] [--more | --third | --repeat | --fourth | --fifth | --sixth]
 
 --more draws the second labelling pass instead, for the training split only: with its own seed,
 among the lines the first pass did not draw, 310 negative food-delivery reviews, 39 negative
@@ -29,6 +29,9 @@ repeat-contact set (not_ticket, repeat_contact, emotion): with its own seed, amo
 earlier draw took, 600 negative food-delivery reviews and 40 negative shopping reviews of each
 category; work list reviews_fifth.jsonl. Repeat contacts are about one negative review in ten, so
 the patterns and the model's repeat_estimate need more of them than the full-label passes give.
+
+--sixth draws the sixth pass the same way (its own seed, clear of the fifth too); work list
+reviews_sixth.jsonl.
 """
 import argparse
 import json
@@ -50,6 +53,8 @@ g.add_argument("--repeat", action="store_true", help="draw the repeat-contact ev
 g.add_argument("--fourth", action="store_true", help="draw the fourth pass (train only)")
 g.add_argument("--fifth", action="store_true",
                help="draw the fifth pass (train only; repeat_contact and emotion)")
+g.add_argument("--sixth", action="store_true",
+               help="draw the sixth pass (train only; repeat_contact and emotion)")
 a = ap.parse_args()
 root = texts.data_dir(a.data)
 out = Path(a.out)
@@ -99,23 +104,27 @@ first = draw(random.Random(20261206), rv, bk, 420, 52, 9)
 more_args = (random.Random(20270118), rv, bk, 310, 39, 6, frozenset(first[0] + first[1]))
 if a.more:
     write_lists(rv, bk, *draw(*more_args), "_more")
-elif a.third or a.repeat or a.fourth or a.fifth:
+elif a.third or a.repeat or a.fourth or a.fifth or a.sixth:
     more = draw(*more_args)
     earlier = frozenset(first[0] + first[1] + more[0] + more[1])
     third = draw(random.Random(20270301), rv, bk, 200, 25, 5, earlier)
-    if a.repeat or a.fourth or a.fifth:
+    if a.repeat or a.fourth or a.fifth or a.sixth:
         drawn = earlier | frozenset(third[0] + third[1])
         repeat_set, _ = draw(random.Random(20271207), rv, bk, 600, 40, 0, drawn)
         fourth = draw(random.Random(20261208), rv, bk, 400, 40, 5, drawn | frozenset(repeat_set))
         if a.fourth:
             write_lists(rv, bk, *fourth, "_fourth")
             sys.exit(0)
-        if a.fifth:
+        if a.fifth or a.sixth:
             drawn |= frozenset(repeat_set + fourth[0] + fourth[1])
             repeat_set, _ = draw(random.Random(20261207), rv, bk, 600, 40, 0, drawn)
+        if a.sixth:
+            drawn |= frozenset(repeat_set)
+            repeat_set, _ = draw(random.Random(20261209), rv, bk, 600, 40, 0, drawn)
         rows = [{"source": "reviews_zh", "source_id": k, "category": rv[k][2], "text": rv[k][0]}
                 for k in repeat_set]
-        write("reviews_fifth.jsonl" if a.fifth else "reviews_repeat.jsonl", rows)
+        name = "sixth" if a.sixth else "fifth" if a.fifth else "repeat"
+        write(f"reviews_{name}.jsonl", rows)
         sys.exit(0)
     # The label files hold the earlier passes and, once labelled, this one: nothing else.
     corpus = Path(__file__).resolve().parents[2] / "examples" / "realtext"

@@ -6,7 +6,7 @@ the dimensions only the model scores: `department` (the primary department), `ur
 The shipped model learns from the corpus's first three labelling passes (MODEL_DRAWS): the
 fourth (lines marked "draw": 4) is held out from it, and is where the repeat_estimate threshold
 was chosen (see examples/realtext/README.md). Tickets without a draw mark are of the first three.
-The fifth pass (REPEAT_DRAWS), labelled for repeat contacts and emotion only, teaches
+The fifth and sixth passes (REPEAT_DRAWS), labelled for repeat contacts and emotion only, teach
 repeat_estimate alone: `triage train` fits that dimension last, so its lines leave every other
 dimension's weights as they were.
 
