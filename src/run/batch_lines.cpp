@@ -220,6 +220,10 @@ std::optional<Error> detail::answer_line(const Engine& engine, const Result<Tick
     for (const auto& name : selection.keys) {
       if (const auto k = detail::diagnosis_key(name)) keys |= 1u << static_cast<unsigned>(*k);
     }
+    // CSV and TSV write a label's value and confidence, never its evidence, which is read again
+    // from the text only for `labels`: without that key the labels are decided all the same.
+    if (selection.format != LineFormat::jsonl)
+      keys &= ~(1u << static_cast<unsigned>(detail::DiagnosisKey::labels));
   }
   const Diagnosis d = EngineAccess::diagnose_keys(engine, *ticket, scratch, opts, keys);
   write_selected(engine, d, selection, out);
