@@ -6,9 +6,10 @@ the dimensions only the model scores: `department` (the primary department), `ur
 The shipped model learns from the corpus's first three labelling passes (MODEL_DRAWS): the
 fourth (lines marked "draw": 4) is held out from it, and is where the repeat_estimate threshold
 was chosen (see examples/realtext/README.md). Tickets without a draw mark are of the first three.
-The fifth and sixth passes (REPEAT_DRAWS), labelled for repeat contacts and emotion only, teach
+The fifth pass (REPEAT_DRAWS), labelled for repeat contacts and emotion only, teaches
 repeat_estimate alone: `triage train` fits that dimension last, so its lines leave every other
-dimension's weights as they were.
+dimension's weights as they were (check_order holds the pack to that). The sixth pass, labelled
+the same way, is held out like the fourth.
 
 usage: tools/packs/model_labels.py < labelled.jsonl > for_model.jsonl"""
 import json
@@ -60,9 +61,13 @@ def gold(ticket, dim):
     return ticket["labels"].get(MODEL_ONLY.get(dim, dim))
 
 
-def check_order(pack_path):
-    """REPEAT_DRAWS relies on `triage train` fitting the pack's dimensions in order with
-    repeat_estimate last (each fit draws from LIBLINEAR's shared random state)."""
+DEFAULT_PACK = Path(__file__).resolve().parents[2] / "packs" / "default" / "pack.json"
+
+
+def check_order(pack_path=DEFAULT_PACK):
+    """Stops, naming the pack, unless repeat_estimate is its last dimension: REPEAT_DRAWS relies
+    on `triage train` fitting the dimensions in order with it last (each fit draws from
+    LIBLINEAR's shared random state). Every script that trains with for_model calls it."""
     with open(pack_path, encoding="utf-8") as f:
         dims = [d["id"] for d in json.load(f)["dimensions"]]
     if dims[-1] != "repeat_estimate":
@@ -71,7 +76,7 @@ def check_order(pack_path):
 
 
 if __name__ == "__main__":
-    check_order(Path(__file__).resolve().parents[2] / "packs" / "default" / "pack.json")
+    check_order()
     for line in sys.stdin:
         if line.strip() and learns_from(json.loads(line)):
             print(json.dumps(for_model(json.loads(line)), ensure_ascii=False))
