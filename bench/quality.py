@@ -20,10 +20,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools" / "corpus"))
+sys.path.insert(0, str(ROOT / "tools" / "packs"))
 from build import build_beside  # noqa: E402
+from model_labels import learns_from  # noqa: E402
 PACK = ROOT / "packs" / "default"
-# training-split draws labelled for repeat contacts that repeat_estimate does not learn from
-HELD_OUT_DRAWS = (4, 6)
 
 
 def evaluate(cli, pack, labelled):
@@ -118,12 +118,18 @@ def main():
             print(f"repeat_contact on {n} labelled tickets: precision {ratio(tp, tp + fp)}, "
                   f"recall {ratio(tp, tp + fn)}")
         if path.name == "train.jsonl":
-            # The training split's draws the shipped model does not learn repeat contacts from
-            # (examples/realtext/README.md): where its threshold is chosen and changes are judged.
-            for draw in HELD_OUT_DRAWS:
+            # The training split's draws the shipped model does not learn from
+            # (tools/packs/model_labels.py): where the repeat_estimate threshold is chosen and
+            # changes are judged.
+            held_out = {}
+            with open(path, encoding="utf-8") as f:
+                for line in f:
+                    t = json.loads(line)
+                    if not learns_from(t):
+                        held_out.setdefault(t["draw"], []).append(line)
+            for draw, lines in sorted(held_out.items()):
                 held = tmp / f"draw{draw}.jsonl"
-                with open(path, encoding="utf-8") as f, open(held, "w", encoding="utf-8") as out:
-                    out.writelines(x for x in f if json.loads(x).get("draw") == draw)
+                held.write_text("".join(lines), encoding="utf-8")
                 n, tp, fp, fn = repeat_contact_scores(cli, paths["combined"], held)
                 print(f"  of which draw {draw} (held out from repeat_estimate), {n} tickets: "
                       f"precision {ratio(tp, tp + fp)}, recall {ratio(tp, tp + fn)}")
