@@ -35,6 +35,18 @@ def lines(name):
 
 
 class Corpus(unittest.TestCase):
+    def assert_labelled_like_the_repeat_set(self, ln):
+        """not_ticket alone, or an emotion of the guide and a repeat_contact flag, no text."""
+        key = (ln["source"], ln["source_id"])
+        self.assertEqual(ln["source"], "reviews_zh", key)
+        self.assertNotIn("text", ln, key)
+        if ln.get("not_ticket"):
+            self.assertNotIn("labels", ln)
+            return
+        self.assertEqual(set(ln["labels"]), {"emotion"}, key)
+        self.assertIn(ln["labels"]["emotion"], VALUES["emotion"], key)
+        self.assertIsInstance(ln["repeat_contact"], bool)
+
     def test_the_test_split_is_frozen(self):
         digest = hashlib.sha256((CORPUS / "test.labels.jsonl").read_bytes()).hexdigest()
         self.assertEqual(digest, TEST_SPLIT_SHA256)
@@ -48,20 +60,13 @@ class Corpus(unittest.TestCase):
         self.assertGreaterEqual(sum(not ln.get("not_ticket") for ln in repeat), 200)
         for name in ("repeat.labels.jsonl", "repeat.blind.labels.jsonl"):
             for ln in lines(name):
-                key = (ln["source"], ln["source_id"])
-                self.assertEqual(ln["source"], "reviews_zh", key)
-                self.assertNotIn(key, corpus, "a text the corpus already holds")
-                self.assertNotIn("text", ln, key)
-                if ln.get("not_ticket"):
-                    self.assertNotIn("labels", ln)
-                    continue
-                self.assertEqual(set(ln["labels"]), {"emotion"}, key)
-                self.assertIn(ln["labels"]["emotion"], VALUES["emotion"], key)
-                self.assertIsInstance(ln["repeat_contact"], bool)
+                self.assertNotIn((ln["source"], ln["source_id"]), corpus,
+                                 "a text the corpus already holds")
+                self.assert_labelled_like_the_repeat_set(ln)
         blind = {(ln["source"], ln["source_id"]) for ln in lines("repeat.blind.labels.jsonl")}
         self.assertLessEqual(blind, {(ln["source"], ln["source_id"]) for ln in repeat})
 
-    def test_the_fifth_and_sixth_draws_blind_labellings_cover_their_own_lines_only(self):
+    def test_the_fifth_and_sixth_draws_are_labelled_like_the_repeat_set_with_a_blind_tenth(self):
         for draw, name in ((5, "fifth"), (6, "sixth")):
             drawn = {(ln["source"], ln["source_id"]) for ln in lines("train.labels.jsonl")
                      if ln.get("draw") == draw}
@@ -69,11 +74,11 @@ class Corpus(unittest.TestCase):
             blind = lines(f"{name}.blind.labels.jsonl")
             self.assertGreaterEqual(len(blind), len(drawn) // 10, name)
             for ln in blind:
-                key = (ln["source"], ln["source_id"])
-                self.assertIn(key, drawn)
-                if not ln.get("not_ticket"):
-                    self.assertEqual(set(ln["labels"]), {"emotion"}, key)
-                    self.assertIsInstance(ln["repeat_contact"], bool)
+                self.assertIn((ln["source"], ln["source_id"]), drawn)
+                self.assert_labelled_like_the_repeat_set(ln)
+            for ln in lines("train.labels.jsonl"):
+                if ln.get("draw") == draw:
+                    self.assert_labelled_like_the_repeat_set(ln)
 
     def test_the_test_splits_second_repeat_labelling_covers_its_tickets_only(self):
         test = {(ln["source"], ln["source_id"]): ln for ln in lines("test.labels.jsonl")}
