@@ -115,15 +115,17 @@ elif a.third or a.repeat or a.fourth or a.fifth or a.sixth:
         if a.fourth:
             write_lists(rv, bk, *fourth, "_fourth")
             sys.exit(0)
-        if a.fifth or a.sixth:
+        name, reviews = "repeat", repeat_set
+        if a.fifth or a.sixth:  # each clear of every draw before it
             drawn |= frozenset(repeat_set + fourth[0] + fourth[1])
-            repeat_set, _ = draw(random.Random(20261207), rv, bk, 600, 40, 0, drawn)
-        if a.sixth:
-            drawn |= frozenset(repeat_set)
-            repeat_set, _ = draw(random.Random(20261209), rv, bk, 600, 40, 0, drawn)
+            fifth, _ = draw(random.Random(20261207), rv, bk, 600, 40, 0, drawn)
+            name, reviews = "fifth", fifth
+            if a.sixth:
+                sixth, _ = draw(random.Random(20261209), rv, bk, 600, 40, 0,
+                                drawn | frozenset(fifth))
+                name, reviews = "sixth", sixth
         rows = [{"source": "reviews_zh", "source_id": k, "category": rv[k][2], "text": rv[k][0]}
-                for k in repeat_set]
-        name = "sixth" if a.sixth else "fifth" if a.fifth else "repeat"
+                for k in reviews]
         write(f"reviews_{name}.jsonl", rows)
         sys.exit(0)
     # The label files hold the earlier passes and, once labelled, this one: nothing else.
