@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools" / "corpus"))
 sys.path.insert(0, str(ROOT / "tools" / "packs"))
 from build import build_beside  # noqa: E402
-from model_labels import learns_from  # noqa: E402
+from model_labels import teaches  # noqa: E402
 PACK = ROOT / "packs" / "default"
 
 
@@ -118,14 +118,14 @@ def main():
             print(f"repeat_contact on {n} labelled tickets: precision {ratio(tp, tp + fp)}, "
                   f"recall {ratio(tp, tp + fn)}")
         if path.name == "train.jsonl":
-            # The training split's draws the shipped model does not learn from
-            # (tools/packs/model_labels.py): where the repeat_estimate threshold is chosen and
-            # changes are judged.
+            # The training split's draws the shipped model does not learn repeat_estimate from
+            # (tools/packs/model_labels.py): where its threshold is chosen and changes are
+            # judged.
             held_out = {}
             with open(path, encoding="utf-8") as f:
                 for line in f:
                     t = json.loads(line)
-                    if not learns_from(t):
+                    if not teaches(t, "repeat_estimate"):
                         held_out.setdefault(t["draw"], []).append(line)
             for draw, lines in sorted(held_out.items()):
                 held = tmp / f"draw{draw}.jsonl"

@@ -164,6 +164,29 @@ TEST(LinearModel, ATemperatureFittedOnHeldOutFoldsMakesConfidenceMatchAccuracy) 
   EXPECT_NEAR(confidence / n, right / n, 0.03);
 }
 
+TEST(LinearModel, AFitDependsOnItsOwnTicketsNotOnWhatRanBeforeIt) {
+  // LIBLINEAR shuffles with the C library's rand(): a dimension trained after others (or after
+  // anything else that drew from it) must still get the weights its own tickets give, or adding
+  // lines to one dimension moves every dimension trained after it.
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> word(0, 39);
+  std::bernoulli_distribution flip(0.2);
+  std::vector<std::vector<std::uint32_t>> docs;
+  std::vector<std::uint32_t> labels;
+  for (std::uint32_t i = 0; i < 600; ++i) {
+    const std::uint32_t y = i % 3;
+    std::string text;
+    for (int k = 0; k < 5; ++k) text += "w" + std::to_string(word(rng) + 10 * y) + " ";
+    docs.emplace_back();
+    linear_features(text, 20, docs.back());
+    labels.push_back(flip(rng) ? (y + 1) % 3 : y);
+  }
+  const auto first = LinearModel::train(docs, labels, 3, 20);
+  for (int i = 0; i < 1000; ++i) (void)std::rand();  // what another fit would have drawn
+  const auto again = LinearModel::train(docs, labels, 3, 20);
+  EXPECT_EQ(boost::json::serialize(first.to_json()), boost::json::serialize(again.to_json()));
+}
+
 TEST(LinearModel, ARareClassMissingFromACalibrationFoldLeavesTheTemperatureSound) {
   // Two plain classes and one ticket of a third: one calibration fold trains without it and
   // scores it as never seen. That ticket must not flatten every probability of the model.

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <memory>
 #include <unordered_map>
@@ -67,6 +68,10 @@ Fitted fit(const std::vector<std::vector<feature_node>>& x, gsl::span<const std:
     return out;
   }
   set_print_string_function(quiet);
+  // LIBLINEAR shuffles with the C library's rand(): reset to the C default seed, so that a fit's
+  // weights depend on its own tickets only, not on the fits (other dimensions, other folds) that
+  // ran before it in the process.
+  std::srand(1);
   std::unique_ptr<model, ModelDeleter> m(train(&prob, &param));
   const int nc = m->nr_class;
   // LIBLINEAR keeps one column for two classes, except for the multi-class SVM.

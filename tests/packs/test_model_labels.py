@@ -1,8 +1,7 @@
 """tools/packs/model_labels.py: which labelled lines teach which dimension of the default model."""
-import json
 import sys
-import tempfile
 import unittest
+from unittest import mock
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools" / "packs"))
@@ -38,20 +37,23 @@ class ModelLabels(unittest.TestCase):
         self.assertIsNone(model_labels.gold(t, "emotion"))
         self.assertEqual(t["labels"], {"emotion": "angry"}, "the ticket itself is left as it was")
 
-    def test_the_fourth_and_sixth_draws_are_held_out(self):
-        for draw in (4, 6):
-            self.assertFalse(model_labels.learns_from(ticket(draw)), draw)
+    def test_a_draw_that_teaches_emotion_teaches_it_beside_repeat_estimate(self):
+        t = ticket(5, repeat=True, labels={"emotion": "calm"})
+        with mock.patch.dict(model_labels.PARTIAL_DRAWS, {5: ("emotion", "repeat_estimate")}):
+            self.assertEqual(model_labels.for_model(t)["labels"],
+                             {"emotion": "calm", "repeat_estimate": "yes"})
+            self.assertEqual(model_labels.gold(t, "emotion"), "calm")
+            # a line of such a draw without an emotion teaches only what it has
+            self.assertEqual(model_labels.for_model(ticket(5, labels={}))["labels"],
+                             {"repeat_estimate": "yes"})
 
-    def test_a_pack_without_repeat_estimate_last_is_refused_by_name(self):
-        self.assertIsNone(model_labels.check_order())  # the default pack keeps it last
-        with tempfile.TemporaryDirectory() as tmp:
-            pack = Path(tmp, "pack.json")
-            pack.write_text(json.dumps({"dimensions": [{"id": "repeat_estimate"},
-                                                       {"id": "emotion"}]}), encoding="utf-8")
-            with self.assertRaises(SystemExit) as stop:
-                model_labels.check_order(pack)
-            self.assertIn(str(pack), str(stop.exception.code))
-            self.assertIn("repeat_estimate must be the last dimension", str(stop.exception.code))
+    def test_the_sixth_draw_is_held_out_from_every_dimension_like_the_fourth(self):
+        for draw in (4, 6):
+            t = ticket(draw)
+            self.assertFalse(model_labels.learns_from(t), draw)
+            for dim in ("problem_type", "department", "emotion", "repeat_estimate"):
+                self.assertFalse(model_labels.teaches(t, dim), (draw, dim))
+                self.assertIsNone(model_labels.gold(t, dim), (draw, dim))
 
 
 if __name__ == "__main__":

@@ -3,36 +3,38 @@
 the dimensions only the model scores: `department` (the primary department), `urgency_estimate`
 (the urgency) and `repeat_estimate` (`yes` / `no` from the ticket's repeat_contact).
 
-The shipped model learns from the corpus's first three labelling passes (MODEL_DRAWS): the
-fourth (lines marked "draw": 4) is held out from it, and is where the repeat_estimate threshold
-was chosen (see examples/realtext/README.md). Tickets without a draw mark are of the first three.
-The fifth pass (REPEAT_DRAWS), labelled for repeat contacts and emotion only, teaches
-repeat_estimate alone: `triage train` fits that dimension last, so its lines leave every other
-dimension's weights as they were (check_order holds the pack to that). The sixth pass, labelled
-the same way, is held out like the fourth.
+The shipped model learns every dimension from the corpus's first three labelling passes
+(MODEL_DRAWS); tickets without a draw mark are of those. The fourth pass (lines marked "draw": 4)
+is held out from it: changes are judged there. The fifth and sixth passes were labelled for repeat
+contacts and emotion only; a later pass teaches only the dimensions PARTIAL_DRAWS names for it:
+the fifth teaches `repeat_estimate`, and the sixth nothing (held out like the fourth). Their
+emotion labels taught `emotion` a better top value but a worse shipped decision on the fourth
+draw (examples/realtext/README.md), so they are evidence only. `triage train` fits each
+dimension from its own lines alone (each fit starts LIBLINEAR's random state afresh), so a line
+that teaches one dimension leaves the others' weights as they were.
 
 usage: tools/packs/model_labels.py < labelled.jsonl > for_model.jsonl"""
 import json
 import sys
-from pathlib import Path
 
 # pack dimension learned by the model only -> the corpus label it learns from
 MODEL_ONLY = {"department": "primary", "urgency_estimate": "urgency"}
-# the labelling passes the shipped model learns from
+# the labelling passes that teach every dimension
 MODEL_DRAWS = 3
-# the passes that teach repeat_estimate only
-REPEAT_DRAWS = (5,)
+# later passes labelled for some dimensions only -> the dimensions each teaches
+PARTIAL_DRAWS = {5: ("repeat_estimate",)}
+
+
+def teaches(ticket, dim):
+    """Whether the shipped model learns dimension `dim` from this ticket."""
+    draw = ticket.get("draw", 1)
+    return draw <= MODEL_DRAWS or dim in PARTIAL_DRAWS.get(draw, ())
 
 
 def learns_from(ticket):
-    """Whether the shipped model is trained on this ticket (its draw is one of MODEL_DRAWS, or
-    of REPEAT_DRAWS for repeat_estimate)."""
-    return ticket.get("draw", 1) <= MODEL_DRAWS or repeat_only(ticket)
-
-
-def repeat_only(ticket):
-    """Whether the ticket teaches (and measures) repeat_estimate alone."""
-    return ticket.get("draw", 1) in REPEAT_DRAWS
+    """Whether the shipped model learns any dimension from this ticket."""
+    draw = ticket.get("draw", 1)
+    return draw <= MODEL_DRAWS or draw in PARTIAL_DRAWS
 
 
 def repeat_value(ticket):
@@ -41,42 +43,37 @@ def repeat_value(ticket):
     return ("yes" if rc else "no") if isinstance(rc, bool) else None
 
 
-def for_model(ticket):
-    """The ticket with the model-only dimensions' labels added (a new dict)."""
-    t = dict(ticket, labels={} if repeat_only(ticket) else dict(ticket["labels"]))
-    for dim, label in MODEL_ONLY.items():
-        if label in t["labels"]:
-            t["labels"][dim] = t["labels"][label]
-    if repeat_value(ticket) is not None:
-        t["labels"]["repeat_estimate"] = repeat_value(ticket)
-    return t
-
-
-def gold(ticket, dim):
-    """The right value of a pack dimension for a labelled ticket, or None if unlabelled."""
+def labelled(ticket, dim):
+    """The ticket's own label for a pack dimension, whether or not the model learns it there."""
     if dim == "repeat_estimate":
         return repeat_value(ticket)
-    if repeat_only(ticket):
-        return None
     return ticket["labels"].get(MODEL_ONLY.get(dim, dim))
 
 
-DEFAULT_PACK = Path(__file__).resolve().parents[2] / "packs" / "default" / "pack.json"
+def gold(ticket, dim):
+    """The value the model learns for `dim` from this ticket (and is calibrated against), or
+    None where the ticket is unlabelled for it or does not teach it."""
+    return labelled(ticket, dim) if teaches(ticket, dim) else None
 
 
-def check_order(pack_path=DEFAULT_PACK):
-    """Stops, naming the pack, unless repeat_estimate is its last dimension: REPEAT_DRAWS relies
-    on `triage train` fitting the dimensions in order with it last (each fit draws from
-    LIBLINEAR's shared random state). Every script that trains with for_model calls it."""
-    with open(pack_path, encoding="utf-8") as f:
-        dims = [d["id"] for d in json.load(f)["dimensions"]]
-    if dims[-1] != "repeat_estimate":
-        sys.exit(f"model_labels.py: {pack_path}: repeat_estimate must be the last dimension "
-                 f"(the fifth draw teaches it alone); the dimensions are {dims}")
+def for_model(ticket):
+    """The ticket with the labels it teaches the model: every corpus label plus the model-only
+    dimensions for the first three draws, PARTIAL_DRAWS' dimensions for later ones (a new dict)."""
+    draw = ticket.get("draw", 1)
+    if draw <= MODEL_DRAWS:
+        labels = dict(ticket["labels"])
+        for dim, label in MODEL_ONLY.items():
+            if label in labels:
+                labels[dim] = labels[label]
+        if repeat_value(ticket) is not None:
+            labels["repeat_estimate"] = repeat_value(ticket)
+    else:
+        labels = {d: labelled(ticket, d) for d in PARTIAL_DRAWS.get(draw, ())
+                  if labelled(ticket, d) is not None}
+    return dict(ticket, labels=labels)
 
 
 if __name__ == "__main__":
-    check_order()
     for line in sys.stdin:
         if line.strip() and learns_from(json.loads(line)):
             print(json.dumps(for_model(json.loads(line)), ensure_ascii=False))
