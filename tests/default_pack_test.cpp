@@ -173,6 +173,8 @@ TEST(DefaultPack, EmotionRuleFamiliesFireOnTheirPhrasingAndNotOnNearMisses) {
       {"em.anxious.plea", "Help! My card is missing", "Can you help me change my PIN?"},
       {"em.anxious.card_compromised", "I think someone has been using my card",
        "Someone told me my card works abroad. Is that true?"},
+      {"em.anxious.pressed", "The ATM kept my card and I need it right now",
+       "What documents do I need to open an account? I have time."},
   };
   for (const auto& f : families) {
     EXPECT_TRUE(fired(f.positive, f.rule)) << f.rule << ": " << f.positive;
