@@ -6,7 +6,8 @@ the frozen repeat-contact set (960 more reviews, labelled for emotion and repeat
 Accuracy counts an abstention as wrong; "when answering" is right / answered. On the real text it
 also reports the precision of `angry` (the emotion that changes the opening) and the precision and
 recall of repeat contacts (the pack's repeat_contact section against the corpus's label), and
-on the training split's draws held out from the model's repeat_estimate (4 and 6).
+on the training split's draws held out from the model's repeat_estimate (4 and 6); and emotion
+on the fourth draw, held out from the model and the rules.
 
 usage: bench/quality.py BUILD_DIR [--data DIR]
 (the corpus is built from the data folder: the flag, $TRIAGE_DATA, or ../shared/data)
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools" / "corpus"))
 sys.path.insert(0, str(ROOT / "tools" / "packs"))
 from build import build_beside  # noqa: E402
-from model_labels import teaches  # noqa: E402
+from model_labels import learns_from, teaches  # noqa: E402
 PACK = ROOT / "packs" / "default"
 
 
@@ -121,12 +122,25 @@ def main():
             # The training split's draws the shipped model does not learn repeat_estimate from
             # (tools/packs/model_labels.py): where its threshold is chosen and changes are
             # judged.
-            held_out = {}
+            held_out, unseen = {}, []
             with open(path, encoding="utf-8") as f:
                 for line in f:
                     t = json.loads(line)
                     if not teaches(t, "repeat_estimate"):
                         held_out.setdefault(t["draw"], []).append(line)
+                    if t.get("draw") == 4 and not learns_from(t):
+                        unseen.append(line)
+            # Emotion on the lines fully labelled and held out from the model and the rules (the
+            # fourth draw): where emotion changes are checked as shipped, calibration included.
+            if unseen:
+                held = tmp / "held_out_emotion.jsonl"
+                held.write_text("".join(unseen), encoding="utf-8")
+                e = evaluate(cli, paths["combined"], held).get("emotion")
+                if e:
+                    angry = e.get("values", {}).get("angry", {})
+                    print(f"  of which draw 4 (held out from the model), {e['scored']} tickets: "
+                          f"emotion {e['accuracy']:.1%}, angry precision "
+                          f"{angry.get('precision', 0):.1%}, recall {angry.get('recall', 0):.1%}")
             for draw, lines in sorted(held_out.items()):
                 held = tmp / f"draw{draw}.jsonl"
                 held.write_text("".join(lines), encoding="utf-8")
