@@ -18,7 +18,12 @@ held-out tickets, how often the top value is right and, for `emotion`, the preci
 (the emotion that changes the opening). That is the figure to compare two training setups by,
 on the training split only.
 
-usage: tools/packs/calibrate.py BUILD_DIR [--folds 5] [--data DIR] [--dry-run | --report]
+With --report --as-shipped the folds run the pack as it is, calibration and value thresholds
+included, and count the value decided (an abstention is wrong): how emotion's weight and
+`angry`'s threshold were chosen (README, "Emotion").
+
+usage: tools/packs/calibrate.py BUILD_DIR [--folds 5] [--data DIR] [--dry-run | --report
+       [--as-shipped]]
 (BUILD_DIR holds the `triage` CLI; run after tools/packs/train_default_model.sh)
 """
 import argparse
@@ -133,11 +138,12 @@ def ece(points, knots):
     return sum(abs(b[1] - b[2]) for b in bins if b[0]) / n if n else 0.0
 
 
-def cross_fit(cli, pack, train, dev, folds, tmp):
+def cross_fit(cli, pack, train, dev, folds, tmp, as_shipped=False):
     """(dimension -> [(raw confidence, top value right, fold, top value, right value)]) over the
-    training tickets."""
+    training tickets. With as_shipped the folds run the pack as it is (calibration maps and value
+    thresholds kept: the decision a user gets, not the raw confidence the maps are fitted on)."""
     uncalibrated = json.loads(json.dumps(pack))
-    for d in uncalibrated["dimensions"]:
+    for d in [] if as_shipped else uncalibrated["dimensions"]:
         knots = d.pop("calibration", None)
         if knots:
             d["min_confidence"] = round(raw_threshold(knots, d.get("min_confidence", 0.3)), 4)
@@ -167,16 +173,16 @@ def cross_fit(cli, pack, train, dev, folds, tmp):
                 want, label = gold(t, dim), labels.get(dim)
                 if want is None or not label or not label.get("candidates"):
                     continue
-                top = label["candidates"][0]["value"]
+                top = label["value"] if as_shipped else label["candidates"][0]["value"]
                 pts.append((label["confidence"], int(top == want), k, top, want))
         print(f"fold {k + 1}/{folds}: {len(held)} tickets", file=sys.stderr)
     return points, uncalibrated
 
 
-def report(points):
+def report(points, what="top value right"):
     """Per dimension: held-out tickets, how often the top value is right and, for emotion, the
     precision of `angry` (labelled angry / predicted angry)."""
-    print(f"{'dimension':<18} {'held out':>8}  {'top value right':<22} angry precision")
+    print(f"{'dimension':<18} {'held out':>8}  {what:<22} angry precision")
     for dim, pts in points.items():
         line = f"{dim:<18} {len(pts):>8}  {share(sum(p[1] for p in pts), len(pts)):<22}"
         if dim == "emotion":
@@ -198,6 +204,9 @@ def main():
     mode.add_argument("--dry-run", action="store_true", help="print the maps, leave the pack")
     mode.add_argument("--report", action="store_true",
                       help="print the cross-validated accuracy per dimension, leave the pack")
+    ap.add_argument("--as-shipped", action="store_true",
+                    help="with --report: the pack's calibration and value thresholds kept, "
+                         "decided values counted")
     a = ap.parse_args()
     cli = str(Path(a.build).resolve() / "triage")
     corpus = build_beside(a.build, a.data)
@@ -206,9 +215,10 @@ def main():
     dev = read_jsonl(ROOT / "tools" / "devset" / "dev.jsonl")
     pack = json.loads(PACK.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="triage-calibrate-") as tmp:
-        points, uncalibrated = cross_fit(cli, pack, train, dev, a.folds, Path(tmp))
+        points, uncalibrated = cross_fit(cli, pack, train, dev, a.folds, Path(tmp),
+                                         as_shipped=a.report and a.as_shipped)
     if a.report:
-        report(points)
+        report(points, "value decided right" if a.as_shipped else "top value right")
         return
     raw_min = {d["id"]: d.get("min_confidence", 0.3) for d in uncalibrated["dimensions"]}
     for d in pack["dimensions"]:
