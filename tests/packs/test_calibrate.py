@@ -1,8 +1,11 @@
 """tools/packs/calibrate.py: the calibration map it fits and how thresholds move through it."""
+import json
 import random
 import sys
+import tempfile
 import unittest
 from pathlib import Path
+from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools" / "packs"))
 import calibrate  # noqa: E402
@@ -57,6 +60,52 @@ class Calibrate(unittest.TestCase):
         self.assertEqual(calibrate.interpolate(knots, 0.95), 0.9)
         self.assertAlmostEqual(calibrate.interpolate(knots, 0.25), 0.35)
         self.assertEqual(calibrate.interpolate([], 0.42), 0.42)
+
+
+class CrossFit(unittest.TestCase):
+    """cross_fit with the CLI stood in for: which pack the folds diagnose with, and which value
+    each held-out ticket is judged by."""
+    PACK = {"dimensions": [{"id": "emotion", "min_confidence": 0.45,
+                            "calibration": [[0.0, 0.0], [0.5, 0.6], [1.0, 1.0]],
+                            "values": ["calm", {"id": "angry", "min_confidence": 0.85}]}],
+            "model": {"file": "model.json"}}
+    # The top candidate is angry, but under angry's own threshold the pack decides calm.
+    LINE = json.dumps({"labels": {"emotion": {
+        "value": "calm", "confidence": 0,
+        "candidates": [{"value": "angry", "score": 1.4}, {"value": "calm", "score": 0.6}]}}})
+
+    def run_folds(self, as_shipped):
+        train = [{"source_id": str(i), "text": "x", "labels": {"emotion": "calm"}}
+                 for i in range(10)]
+        packs = []
+
+        def cli(args, **_):
+            if args[1] == "diagnose":
+                packs.append(json.loads(Path(args[3]).read_text(encoding="utf-8")))
+                held = Path(args[4]).read_text(encoding="utf-8").splitlines()
+                return mock.Mock(stdout="\n".join([self.LINE] * len(held)))
+            return mock.Mock(stdout="")
+
+        with tempfile.TemporaryDirectory() as tmp, \
+                mock.patch.object(calibrate.subprocess, "run", side_effect=cli):
+            points, _ = calibrate.cross_fit("triage", self.PACK, train, [], 2, Path(tmp),
+                                            as_shipped=as_shipped)
+        return points["emotion"], packs
+
+    def test_by_default_the_folds_run_uncalibrated_and_judge_the_top_candidate(self):
+        points, packs = self.run_folds(as_shipped=False)
+        dim = packs[0]["dimensions"][0]
+        self.assertNotIn("calibration", dim)
+        self.assertEqual(dim["values"][1], {"id": "angry"})
+        self.assertEqual({p[3] for p in points}, {"angry"})
+        self.assertEqual(sum(p[1] for p in points), 0)
+
+    def test_as_shipped_the_folds_keep_the_maps_and_thresholds_and_judge_the_decision(self):
+        points, packs = self.run_folds(as_shipped=True)
+        self.assertEqual(packs[0]["dimensions"], self.PACK["dimensions"])
+        self.assertEqual(len(points), 10)
+        self.assertEqual({p[3] for p in points}, {"calm"})
+        self.assertEqual(sum(p[1] for p in points), 10)
 
 
 if __name__ == "__main__":
