@@ -67,18 +67,18 @@ class Corpus(unittest.TestCase):
         self.assertLessEqual(blind, {(ln["source"], ln["source_id"]) for ln in repeat})
 
     def test_the_fifth_and_sixth_draws_are_labelled_like_the_repeat_set_with_a_blind_tenth(self):
+        train = lines("train.labels.jsonl")
         for draw, name in ((5, "fifth"), (6, "sixth")):
-            drawn = {(ln["source"], ln["source_id"]) for ln in lines("train.labels.jsonl")
-                     if ln.get("draw") == draw}
+            own = [ln for ln in train if ln.get("draw") == draw]
+            drawn = {(ln["source"], ln["source_id"]) for ln in own}
             self.assertGreaterEqual(len(drawn), 900, name)
             blind = lines(f"{name}.blind.labels.jsonl")
             self.assertGreaterEqual(len(blind), len(drawn) // 10, name)
             for ln in blind:
                 self.assertIn((ln["source"], ln["source_id"]), drawn)
                 self.assert_labelled_like_the_repeat_set(ln)
-            for ln in lines("train.labels.jsonl"):
-                if ln.get("draw") == draw:
-                    self.assert_labelled_like_the_repeat_set(ln)
+            for ln in own:
+                self.assert_labelled_like_the_repeat_set(ln)
 
     def test_the_test_splits_second_repeat_labelling_covers_its_tickets_only(self):
         test = {(ln["source"], ln["source_id"]): ln for ln in lines("test.labels.jsonl")}
