@@ -1,6 +1,7 @@
 """tools/packs/calibrate.py: the calibration map it fits and how thresholds move through it."""
 import json
 import random
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -106,6 +107,14 @@ class CrossFit(unittest.TestCase):
         self.assertEqual(len(points), 10)
         self.assertEqual({p[3] for p in points}, {"calm"})
         self.assertEqual(sum(p[1] for p in points), 10)
+
+    def test_as_shipped_without_report_is_refused_before_anything_runs(self):
+        script = Path(calibrate.__file__)
+        done = subprocess.run([sys.executable, str(script), "/nonexistent-build", "--as-shipped"],
+                              capture_output=True, text=True)
+        self.assertEqual(done.returncode, 2)
+        self.assertIn("--as-shipped", done.stderr)
+        self.assertIn("goes with --report", done.stderr)
 
 
 if __name__ == "__main__":

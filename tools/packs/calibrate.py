@@ -208,6 +208,9 @@ def main():
                     help="with --report: the pack's calibration and value thresholds kept, "
                          "decided values counted")
     a = ap.parse_args()
+    if a.as_shipped and not a.report:
+        ap.error("--as-shipped measures the pack as it is; it goes with --report, which writes "
+                 "nothing (fitting maps to an already calibrated pack would calibrate it twice)")
     cli = str(Path(a.build).resolve() / "triage")
     corpus = build_beside(a.build, a.data)
     # never test.jsonl (that split is frozen); the draws the shipped model learns from
@@ -216,7 +219,7 @@ def main():
     pack = json.loads(PACK.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="triage-calibrate-") as tmp:
         points, uncalibrated = cross_fit(cli, pack, train, dev, a.folds, Path(tmp),
-                                         as_shipped=a.report and a.as_shipped)
+                                         as_shipped=a.as_shipped)
     if a.report:
         report(points, "value decided right" if a.as_shipped else "top value right")
         return
