@@ -13,7 +13,9 @@ usage: bench/quality.py BUILD_DIR [--data DIR]
 (the corpus is built from the data folder: the flag, $TRIAGE_DATA, or ../shared/data)
 """
 import argparse
+import atexit
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -74,6 +76,7 @@ def main():
 
     pack = json.loads((PACK / "pack.json").read_text(encoding="utf-8"))
     tmp = Path(tempfile.mkdtemp(prefix="triage-quality-"))
+    atexit.register(shutil.rmtree, tmp, True)
     variants = {}
     rules = dict(pack)
     rules.pop("model", None)

@@ -11,8 +11,10 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -23,6 +25,28 @@
 #include "triage/text_table.hpp"
 
 namespace {
+// Every file a test writes lives in one directory of this process, removed when the tests end:
+// CI machines are shared, and the interrupt tests alone write 70 MB a run.
+const std::string& scratch() {
+  static const std::string dir = [] {
+    const auto d = std::filesystem::path(::testing::TempDir()) /
+                   ("triage_cli_test_" + std::to_string(getpid()));
+    std::filesystem::create_directories(d);
+    return d.string() + "/";
+  }();
+  return dir;
+}
+
+class RemoveScratch : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(scratch(), ignored);
+  }
+};
+[[maybe_unused]] auto* const remove_scratch =
+    ::testing::AddGlobalTestEnvironment(std::make_unique<RemoveScratch>().release());
+
 struct Run {
   int status;
   std::string out, err;
@@ -30,8 +54,7 @@ struct Run {
 
 Run run(const std::string& args, const std::string& input = "") {
   static int n = 0;
-  const std::string base =
-      ::testing::TempDir() + "cli_" + std::to_string(getpid()) + "_" + std::to_string(n++);
+  const std::string base = scratch() + "run_" + std::to_string(n++);
   { std::ofstream(base + ".in", std::ios::binary) << input; }
   const std::string cmd = std::string(TRIAGE_CLI) + " " + args + " < " + base + ".in > " + base +
                           ".out 2> " + base + ".err";
@@ -42,7 +65,9 @@ Run run(const std::string& args, const std::string& input = "") {
     s << in.rdbuf();
     return s.str();
   };
-  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(base + ".out"), slurp(base + ".err")};
+  Run r{WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(base + ".out"), slurp(base + ".err")};
+  for (const char* ext : {".in", ".out", ".err"}) std::remove((base + ext).c_str());
+  return r;
 }
 
 std::vector<std::string> lines(const std::string& s) {
@@ -133,8 +158,8 @@ long peak_rss_kib(const std::string& input_path) {
 
 TEST(Cli, MemoryStaysFlatHoweverLongTheInput) {
   // Chunks of 256 lines, a few in flight: 8x the input must not mean 8x the memory.
-  const std::string small = ::testing::TempDir() + "rss_small.jsonl";
-  const std::string large = ::testing::TempDir() + "rss_large.jsonl";
+  const std::string small = scratch() + "rss_small.jsonl";
+  const std::string large = scratch() + "rss_large.jsonl";
   { std::ofstream(small, std::ios::binary) << generated_input(3000); }
   { std::ofstream(large, std::ios::binary) << generated_input(24000); }
   const long a = peak_rss_kib(small);
@@ -155,8 +180,7 @@ namespace {
 // A large input; the signal once the first diagnoses are out (not before the handler exists).
 // Whatever the signal, every line written is whole, and the run says where it stopped.
 void expect_a_clean_stop_on(int signal) {
-  const std::string base =
-      ::testing::TempDir() + "cli_int_" + std::to_string(getpid()) + "_" + std::to_string(signal);
+  const std::string base = scratch() + "interrupted_" + std::to_string(signal);
   { std::ofstream(base + ".in", std::ios::binary) << generated_input(200000); }
   const pid_t pid = fork();
   if (pid == 0) {
@@ -221,8 +245,8 @@ struct StalledRun {
 };
 StalledRun signal_a_stalled_run(const std::vector<std::string>& args, int signal,
                                 const std::string& input, std::size_t wait_for_lines) {
-  const std::string base = ::testing::TempDir() + "cli_stall_" + std::to_string(getpid()) + "_" +
-                           std::to_string(signal) + "_" + std::to_string(wait_for_lines);
+  const std::string base =
+      scratch() + "stalled_" + std::to_string(signal) + "_" + std::to_string(wait_for_lines);
   int fds[2];
   EXPECT_EQ(pipe(fds), 0);
   const pid_t pid = fork();
@@ -488,7 +512,7 @@ TEST(Cli, ValidateNamesAnSlaTargetsUnknownCalendarAtItsPlace) {
   auto pack = boost::json::parse(triage::default_pack_json()).as_object();
   auto& target = pack["sla"].as_object()["targets"].as_array()[4].as_object();
   ASSERT_EQ(target["name"], "assessment");
-  const std::string file = ::testing::TempDir() + "calendar_" + std::to_string(getpid()) + ".json";
+  const std::string file = scratch() + "calendar.json";
   target["calendar"] = "cn_extended";  // any calendar of the pack will do
   std::ofstream(file) << boost::json::serialize(pack);
   EXPECT_EQ(run("validate " + file).status, 0);
@@ -509,7 +533,7 @@ TEST(Cli, ValidateAtAnInstantWarnsAboutStaleAnswers) {
     "rules": [{"id": "r", "when": {"text_any": ["x"]}, "then": {"score": {"d": {"a": 1}}}}],
     "templates": [{"id": "t.618", "kind": "opening", "valid_until": "2026-06-21T00:00:00+08:00",
                    "text": {"zh-Hans": "a", "zh-Hant": "a", "en": "a"}}]})");
-  const std::string file = ::testing::TempDir() + "dated_" + std::to_string(getpid()) + ".json";
+  const std::string file = scratch() + "dated.json";
   std::ofstream(file) << boost::json::serialize(pack);
   EXPECT_EQ(run("validate " + file).status, 0);
   auto soon = run("validate --at 2026-06-01T00:00:00+08:00 " + file);
@@ -525,7 +549,7 @@ TEST(Cli, ValidateAtAnInstantWarnsAboutStaleAnswers) {
 }
 
 TEST(Cli, TrainThenCrossValidate) {
-  const std::string model = ::testing::TempDir() + "model_" + std::to_string(getpid()) + ".json";
+  const std::string model = scratch() + "model.json";
   auto t = run("train " TRIAGE_SOURCE_DIR "/examples/labelled.jsonl -o " + model);
   EXPECT_EQ(t.status, 0) << t.err;
   std::ifstream in(model);
@@ -544,7 +568,7 @@ std::string read_all(const std::string& path) {
 }
 
 std::string temp_path(const std::string& name) {
-  return ::testing::TempDir() + "report_" + std::to_string(getpid()) + "_" + name;
+  return scratch() + "report_" + name;
 }
 
 // The HTML of the table row with this id ("" when there is none).
@@ -871,8 +895,7 @@ TEST(Cli, HelpVersionAndUsage) {
 
 namespace {
 TEST(Cli, CompiledPackDiagnosesAsItsJson) {
-  const std::string tpk =
-      ::testing::TempDir() + "cli_compiled_" + std::to_string(getpid()) + ".tpk";
+  const std::string tpk = scratch() + "compiled.tpk";
   auto c = run("compile " TRIAGE_SOURCE_DIR "/packs/default/pack.json -o " + tpk);
   ASSERT_EQ(c.status, 0) << c.err;
   EXPECT_NE(c.err.find("compiled"), std::string::npos) << c.err;
