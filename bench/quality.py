@@ -7,7 +7,7 @@ Accuracy counts an abstention as wrong; "when answering" is right / answered. On
 also reports the precision of `angry` (the emotion that changes the opening) and the precision and
 recall of repeat contacts (the pack's repeat_contact section against the corpus's label), and
 on the training split's draws held out from the model's repeat_estimate (4 and 6); and emotion
-on the fourth draw, held out from the model and the rules.
+on the fourth draw, held out from the model's emotion and the rules.
 
 usage: bench/quality.py BUILD_DIR [--data DIR]
 (the corpus is built from the data folder: the flag, $TRIAGE_DATA, or ../shared/data)
@@ -133,15 +133,16 @@ def main():
                         held_out.setdefault(t["draw"], []).append(line)
                     if t.get("draw") == 4:
                         fourth.append(line)
-            # Emotion on the fourth draw, labelled on every dimension and held out from the model
-            # and the rules: where emotion changes are checked as shipped, calibration included.
+            # Emotion on the fourth draw, labelled on every dimension and held out from the
+            # model's emotion and the rules: where emotion changes are checked as shipped,
+            # calibration included.
             if fourth:
                 held = tmp / "draw4_emotion.jsonl"
                 held.write_text("".join(fourth), encoding="utf-8")
                 e = evaluate(cli, paths["combined"], held).get("emotion")
                 if e:
                     angry = e.get("values", {}).get("angry", {})
-                    print(f"  of which draw 4 (held out from the model), {e['scored']} tickets: "
+                    print(f"  of which draw 4 (held out from emotion), {e['scored']} tickets: "
                           f"emotion {e['accuracy']:.1%}, angry precision "
                           f"{angry.get('precision', 0):.1%}, recall {angry.get('recall', 0):.1%}")
             for draw, lines in sorted(held_out.items()):
