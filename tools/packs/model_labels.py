@@ -8,11 +8,10 @@ The shipped model learns every dimension from the corpus's first three labelling
 PARTIAL_DRAWS names for it. The fourth pass (lines marked "draw": 4) teaches problem type,
 request kind, scenario and urgency (demand and department were tried and made
 examples/labelled.jsonl worse) and is held out from the rest: changes to `emotion` and
-`repeat_estimate` are judged there. The fifth and sixth
-passes were labelled for repeat contacts and emotion only: the fifth teaches `repeat_estimate`,
-and the sixth nothing (held out). Their emotion labels taught `emotion` a better top value but a
-worse shipped decision on the fourth draw (examples/realtext/README.md), so they are evidence
-only. `triage train` fits each
+`repeat_estimate` are judged there. The fifth and sixth passes were labelled for repeat contacts
+and emotion only: the fifth teaches `repeat_estimate`, and the sixth nothing (held out). Their
+emotion labels taught `emotion` a better top value but a worse shipped decision on the fourth
+draw (examples/realtext/README.md), so they are evidence only. `triage train` fits each
 dimension from its own lines alone (each fit starts LIBLINEAR's random state afresh), so a line
 that teaches one dimension leaves the others' weights as they were.
 
@@ -24,7 +23,8 @@ import sys
 MODEL_ONLY = {"department": "primary", "urgency_estimate": "urgency"}
 # the labelling passes that teach every dimension
 MODEL_DRAWS = 3
-# later passes labelled for some dimensions only -> the dimensions each teaches
+# later passes -> the dimensions each teaches (the fourth was labelled on every dimension,
+# the fifth and sixth on a few)
 PARTIAL_DRAWS = {
     4: ("problem_type", "request_kind", "scenario", "urgency_estimate"),
     5: ("repeat_estimate",),
