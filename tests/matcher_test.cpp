@@ -137,3 +137,49 @@ TEST(Matcher, AgreesWithANaiveSearchOnRandomText) {
     ASSERT_EQ(got, want) << "round " << round;
   }
 }
+
+TEST(Matcher, AgreesWithANaiveSearchWithThousandsOfKeywordsSharingPrefixes) {
+  // A deeper trie than above: long keywords over a few letters share long prefixes, repeat
+  // one another and end inside one another; a keyword given twice matches twice.
+  std::mt19937 rng(11);
+  const char* alphabet[] = {"a", "b", "退", "款", "c"};
+  std::vector<std::string> words;
+  std::vector<MatcherPattern> ps;
+  for (std::uint32_t i = 0; i < 3000; ++i) {
+    std::string w;
+    const int len = 1 + static_cast<int>(rng() % 9);
+    for (int k = 0; k < len; ++k) w += alphabet[rng() % 5];
+    if (i % 50 == 49) w = words[rng() % words.size()];  // the same text again, another id
+    words.push_back(w);
+    ps.push_back({w, i, false, false});
+  }
+  auto m = compile(ps);
+  for (int round = 0; round < 20; ++round) {
+    std::string text;
+    for (int k = 0; k < 300; ++k) text += alphabet[rng() % 5];
+    std::multiset<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> want, got;
+    for (std::uint32_t i = 0; i < words.size(); ++i) {
+      for (auto p = text.find(words[i]); p != std::string::npos; p = text.find(words[i], p + 1)) {
+        if ((static_cast<unsigned char>(text[p]) & 0xC0) != 0x80)
+          want.insert(
+              {i, static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(p + words[i].size())});
+      }
+    }
+    for (const auto& h : scan(m, text)) got.insert({h.id, h.begin, h.end});
+    ASSERT_EQ(got, want) << "round " << round;
+  }
+}
+
+TEST(Matcher, MatchesEndingTogetherComeLongestKeywordFirstThenInPatternOrder) {
+  // A state's outputs: its own keywords in the order given, then those of its failure state.
+  auto m = compile({{"款", 1, false, false},
+                    {"退款", 2, false, false},
+                    {"退款", 3, false, false},
+                    {"要退款", 4, false, false}});
+  const auto hits = scan(m, "我要退款");
+  ASSERT_EQ(hits.size(), 4u);
+  EXPECT_EQ(hits[0].id, 4u);
+  EXPECT_EQ(hits[1].id, 2u);
+  EXPECT_EQ(hits[2].id, 3u);
+  EXPECT_EQ(hits[3].id, 1u);
+}

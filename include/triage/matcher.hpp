@@ -55,8 +55,9 @@ class Matcher {
   };
   std::uint16_t symbol(char32_t cp) const noexcept;
   std::uint32_t step(std::uint32_t state, std::uint16_t sym) const noexcept;
-  template <class Rows, class Flag>
-  void hash_edges(const Rows& rows, const Flag& flagged);
+  template <class Flag>
+  void hash_edges(const std::vector<std::uint32_t>& first_kid,
+                  const std::vector<std::uint32_t>& sym_at, const Flag& flagged);
 
   // Code point → symbol (0 = a character no keyword contains). ASCII, then BMP pages, then
   // a sorted list for the rare astral characters.

@@ -27,39 +27,54 @@ Matcher::Matcher()
 
 Result<Matcher> Matcher::compile(gsl::span<const MatcherPattern> patterns) {
   Matcher m;
-  // 1. Fold every pattern into a sequence of canonical code points; number the alphabet.
+  // 1. Fold every pattern into a sequence of canonical code points; number the alphabet in
+  //    order of first sight. All sequences share one array: a large pack has a million
+  //    keywords, and a vector each was most of the compile's allocations.
   std::unordered_map<char32_t, std::uint16_t> alphabet;
-  std::vector<std::vector<std::uint16_t>> seqs;
-  seqs.reserve(patterns.size());
+  std::vector<std::uint16_t> sym_of(0x110000, 0);  // folded code point → symbol, 0 = unseen
+  std::vector<std::uint16_t> syms;                 // every pattern's symbols, back to back
+  std::vector<std::uint32_t> seq_begin{0};         // pattern i: syms[seq_begin[i], [i + 1])
+  syms.reserve(patterns.size() * 8);
+  seq_begin.reserve(patterns.size() + 1);
   m.patterns_.reserve(patterns.size());
   for (const auto& p : patterns) {
-    std::vector<std::uint16_t> seq;
+    const std::size_t from = syms.size();
     char32_t first = 0, last = 0;
     for (std::size_t i = 0; i < p.text.size();) {
       char32_t cp;
       i += decode_utf8(p.text, i, cp);
       cp = fold(cp);
-      if (seq.empty()) first = cp;
+      if (syms.size() == from) first = cp;
       last = cp;
-      auto [it, added] = alphabet.try_emplace(cp, static_cast<std::uint16_t>(alphabet.size() + 1));
-      if (added && alphabet.size() >= 0xFFFF) {
-        return make_error(Errc::pack_limit, "pattern " + std::to_string(p.id),
-                          "more than 65534 distinct characters in keywords");
+      std::uint16_t& sym = sym_of[cp < sym_of.size() ? cp : 0xFFFD];
+      if (sym == 0) {
+        if (alphabet.size() + 1 >= 0xFFFF) {
+          return make_error(Errc::pack_limit, "pattern " + std::to_string(p.id),
+                            "more than 65534 distinct characters in keywords");
+        }
+        sym = static_cast<std::uint16_t>(alphabet.size() + 1);
+        alphabet.emplace(cp, sym);
       }
-      seq.push_back(it->second);
+      syms.push_back(sym);
+      if (syms.size() - from > max_pattern_chars) break;  // too long: refused below
     }
-    if (seq.empty() || seq.size() > max_pattern_chars) {
+    const std::size_t length = syms.size() - from;
+    if (length == 0 || length > max_pattern_chars) {
       return make_error(
           Errc::pack_bad_keyword, "pattern " + std::to_string(p.id),
-          seq.empty() ? "empty keyword"
+          length == 0 ? "empty keyword"
                       : "keyword longer than " + std::to_string(max_pattern_chars) + " characters");
     }
-    m.patterns_.push_back({p.id, static_cast<std::uint16_t>(seq.size()),
+    m.patterns_.push_back({p.id, static_cast<std::uint16_t>(length),
                            p.boundary_start && is_word_char(first),
                            p.boundary_end && is_word_char(last)});
-    seqs.push_back(std::move(seq));
+    seq_begin.push_back(static_cast<std::uint32_t>(syms.size()));
   }
   const std::size_t nsym = alphabet.size() + 1;
+  const auto seq = [&](std::uint32_t i) {
+    return gsl::span<const std::uint16_t>(syms.data() + seq_begin[i],
+                                          seq_begin[i + 1] - seq_begin[i]);
+  };
 
   // 2. Code point → symbol, for the canonical characters and everything that folds to them.
   auto set_symbol = [&](char32_t cp, std::uint16_t sym) {
@@ -81,69 +96,79 @@ Result<Matcher> Matcher::compile(gsl::span<const MatcherPattern> patterns) {
   }
   std::sort(m.astral_.begin(), m.astral_.end());
 
-  // 3. The trie.
-  std::vector<std::vector<std::pair<std::uint16_t, std::uint32_t>>> kids(1);
-  std::vector<std::vector<std::uint32_t>> own(1);
-  for (std::uint32_t pi = 0; pi < seqs.size(); ++pi) {
-    std::uint32_t s = 0;
-    for (auto sym : seqs[pi]) {
-      auto& k = kids[s];
-      auto it = std::find_if(k.begin(), k.end(), [&](auto& e) { return e.first == sym; });
-      if (it != k.end()) {
-        s = it->second;
-      } else {
-        const auto next = static_cast<std::uint32_t>(kids.size());
-        k.emplace_back(sym, next);
-        kids.emplace_back();
-        own.emplace_back();
-        s = next;
-      }
+  // 3. The trie, built from the sequences in sorted order: each pattern shares the path of
+  //    its longest common prefix with the one before it and adds states for the rest, so
+  //    every state's children are made in ascending symbol order and need no lookup. Equal
+  //    sequences stay in pattern order (the order of a state's own outputs).
+  std::vector<std::uint32_t> by_seq(patterns.size());
+  for (std::uint32_t i = 0; i < by_seq.size(); ++i) by_seq[i] = i;
+  std::stable_sort(by_seq.begin(), by_seq.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const auto x = seq(a), y = seq(b);
+    return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end());
+  });
+  std::vector<std::uint32_t> parent{0};  // per state, in order of making (0: the root)
+  std::vector<std::uint16_t> in_sym{0};  // the symbol that leads to it
+  std::vector<std::uint32_t> end_of(patterns.size());  // the state each pattern ends in
+  std::uint32_t path[max_pattern_chars + 1] = {0};     // the previous pattern's states
+  gsl::span<const std::uint16_t> prev;
+  for (const std::uint32_t pi : by_seq) {
+    const auto cur = seq(pi);
+    std::size_t common = 0;
+    while (common < cur.size() && common < prev.size() && cur[common] == prev[common]) ++common;
+    for (std::size_t d = common; d < cur.size(); ++d) {
+      path[d + 1] = static_cast<std::uint32_t>(parent.size());
+      parent.push_back(path[d]);
+      in_sym.push_back(cur[d]);
     }
-    own[s].push_back(pi);
+    end_of[pi] = path[cur.size()];
+    prev = cur;
   }
-  const std::size_t n = kids.size();
+  const std::size_t n = parent.size();
 
   // 4. Breadth-first numbering, so that the states a scan visits most (near the root) sit
-  //    together.
-  std::vector<std::uint32_t> order;
+  //    together. A state's children (made in symbol order) get consecutive ids.
+  std::vector<std::uint32_t> kid_begin(n + 1, 0), kids(n > 0 ? n - 1 : 0);
+  for (std::size_t s = 1; s < n; ++s) ++kid_begin[parent[s] + 1];
+  for (std::size_t s = 0; s < n; ++s) kid_begin[s + 1] += kid_begin[s];
+  {
+    std::vector<std::uint32_t> fill(kid_begin.begin(), kid_begin.end() - 1);
+    for (std::uint32_t s = 1; s < n; ++s) kids[fill[parent[s]]++] = s;
+  }
+  std::vector<std::uint32_t> order;  // BFS id → state
   order.reserve(n);
   order.push_back(0);
+  std::vector<std::uint32_t> first_kid(n + 1), sym_at(n);  // by BFS id
   for (std::size_t i = 0; i < order.size(); ++i) {
-    auto& k = kids[order[i]];
-    std::sort(k.begin(), k.end());
-    for (auto& e : k) order.push_back(e.second);
+    const std::uint32_t s = order[i];
+    first_kid[i] = static_cast<std::uint32_t>(order.size());
+    for (std::uint32_t k = kid_begin[s]; k != kid_begin[s + 1]; ++k) {
+      sym_at[order.size()] = in_sym[kids[k]];
+      order.push_back(kids[k]);
+    }
   }
-  std::vector<std::uint32_t> rank(n);  // old id → BFS id
+  first_kid[n] = static_cast<std::uint32_t>(n);
+  std::vector<std::uint32_t> rank(n);  // state → BFS id
   for (std::uint32_t i = 0; i < n; ++i) rank[order[i]] = i;
+  kids = {};
+  kid_begin = {};
 
   m.root_row_.assign(nsym, 0);
-  for (auto& e : kids[0]) m.root_row_[e.first] = rank[e.second];
-
-  // Children by BFS id (sorted by symbol), for the failure links and the edge table.
-  std::vector<std::vector<std::pair<std::uint16_t, std::uint32_t>>> go(n);
-  for (std::uint32_t i = 0; i < n; ++i) {
-    for (const auto& e : kids[order[i]]) go[i].emplace_back(e.first, rank[e.second]);
-  }
+  for (std::uint32_t c = first_kid[0]; c != first_kid[1]; ++c) m.root_row_[sym_at[c]] = c;
   auto child = [&](std::uint32_t s, std::uint16_t sym) -> std::uint32_t {  // 0: none
     if (s == 0) return m.root_row_[sym];
-    const auto& g = go[s];
-    auto it = std::lower_bound(g.begin(), g.end(), std::make_pair(sym, std::uint32_t{0}));
-    return (it != g.end() && it->first == sym) ? it->second : 0;
+    const auto* begin = sym_at.data() + first_kid[s];
+    const auto* end = sym_at.data() + first_kid[s + 1];
+    const auto* it = std::lower_bound(begin, end, std::uint32_t{sym});
+    return (it != end && *it == sym) ? static_cast<std::uint32_t>(it - sym_at.data()) : 0;
   };
-  // Failure links in BFS order; each state's outputs are its own plus its failure state's.
+  // Failure links in BFS order.
   m.fail_.assign(n, 0);
-  std::vector<std::vector<std::uint32_t>> outs(n);
-  for (std::uint32_t s = 0; s < n; ++s) {
-    outs[s] = own[order[s]];
-    if (s != 0 && m.fail_[s] != 0) {
-      const auto& inherited = outs[m.fail_[s]];
-      outs[s].insert(outs[s].end(), inherited.begin(), inherited.end());
-    }
-    for (const auto& [sym, c] : go[s]) {
-      if (s == 0) continue;  // depth 1 fails to the root
+  for (std::uint32_t s = 1; s < n; ++s) {
+    for (std::uint32_t c = first_kid[s]; c != first_kid[s + 1]; ++c) {
       std::uint32_t t = m.fail_[s];
       for (;;) {
-        if (const std::uint32_t x = child(t, sym); x != 0 || t == 0) {
+        if (const std::uint32_t x = child(t, static_cast<std::uint16_t>(sym_at[c]));
+            x != 0 || t == 0) {
           m.fail_[c] = x;
           break;
         }
@@ -152,17 +177,38 @@ Result<Matcher> Matcher::compile(gsl::span<const MatcherPattern> patterns) {
     }
   }
 
-  // 5. Flatten, marking the targets that have outputs; every state's children go into the
-  //    edge table.
-  auto flagged = [&](std::uint32_t s) { return outs[s].empty() ? s : (s | has_output); };
-  for (auto& t : m.root_row_) t = t == 0 ? 0 : flagged(t);
+  // 5. Outputs: each state's own (in pattern order) and then its failure state's, which
+  //    comes earlier in BFS order and so is complete already.
+  std::vector<std::uint32_t> own_begin(n + 1, 0), own(patterns.size());
+  for (std::uint32_t pi = 0; pi < end_of.size(); ++pi) ++own_begin[rank[end_of[pi]] + 1];
+  for (std::size_t s = 0; s < n; ++s) own_begin[s + 1] += own_begin[s];
+  {
+    std::vector<std::uint32_t> fill(own_begin.begin(), own_begin.end() - 1);
+    for (std::uint32_t pi = 0; pi < end_of.size(); ++pi) own[fill[rank[end_of[pi]]]++] = pi;
+  }
   m.out_begin_.assign(n + 1, 0);
   for (std::uint32_t s = 0; s < n; ++s) {
-    m.out_begin_[s + 1] = m.out_begin_[s] + static_cast<std::uint32_t>(outs[s].size());
+    const std::uint32_t inherited =
+        s == 0 ? 0 : m.out_begin_[m.fail_[s] + 1] - m.out_begin_[m.fail_[s]];
+    m.out_begin_[s + 1] = m.out_begin_[s] + (own_begin[s + 1] - own_begin[s]) + inherited;
   }
-  m.out_.reserve(m.out_begin_[n]);
-  for (std::uint32_t s = 0; s < n; ++s) m.out_.insert(m.out_.end(), outs[s].begin(), outs[s].end());
-  m.hash_edges(go, flagged);
+  m.out_.resize(m.out_begin_[n]);
+  for (std::uint32_t s = 0; s < n; ++s) {
+    auto at = m.out_.begin() + m.out_begin_[s];
+    at = std::copy(own.begin() + own_begin[s], own.begin() + own_begin[s + 1], at);
+    if (s != 0) {
+      const std::uint32_t f = m.fail_[s];
+      std::copy(m.out_.begin() + m.out_begin_[f], m.out_.begin() + m.out_begin_[f + 1], at);
+    }
+  }
+
+  // 6. Flatten, marking the targets that have outputs; every state's children go into the
+  //    edge table.
+  auto flagged = [&](std::uint32_t s) {
+    return m.out_begin_[s] == m.out_begin_[s + 1] ? s : (s | has_output);
+  };
+  for (auto& t : m.root_row_) t = t == 0 ? 0 : flagged(t);
+  m.hash_edges(first_kid, sym_at, flagged);
   return m;
 }
 
@@ -173,16 +219,19 @@ std::uint16_t Matcher::symbol(char32_t cp) const noexcept {
   return (it != astral_.end() && it->first == cp) ? it->second : 0;
 }
 
-template <class Rows, class Flag>
-void Matcher::hash_edges(const Rows& rows, const Flag& flagged) {
-  std::size_t count = 0;
-  for (std::size_t s = 1; s < rows.size(); ++s) count += rows[s].size();
+template <class Flag>
+void Matcher::hash_edges(const std::vector<std::uint32_t>& first_kid,
+                         const std::vector<std::uint32_t>& sym_at, const Flag& flagged) {
+  // The root's children are in its dense row; every other state's are edges.
+  const std::size_t n = first_kid.size() - 1;
+  const std::size_t count = n > 0 ? n - 1 - (first_kid[1] - first_kid[0]) : 0;
   std::size_t size = 2;
   while (size < 2 * count) size *= 2;  // at most half full: short probe runs, also on a miss
   edges_.assign(size, Edge{});
   edge_mask_ = static_cast<std::uint32_t>(size - 1);
-  for (std::uint32_t s = 1; s < rows.size(); ++s) {
-    for (const auto& [sym, to] : rows[s]) {
+  for (std::uint32_t s = 1; s < n; ++s) {
+    for (std::uint32_t to = first_kid[s]; to != first_kid[s + 1]; ++to) {
+      const auto sym = static_cast<std::uint16_t>(sym_at[to]);
       std::uint32_t h = edge_hash(s, sym) & edge_mask_;
       while (edges_[h].from != no_state) h = (h + 1) & edge_mask_;
       edges_[h] = {s, flagged(to), sym};

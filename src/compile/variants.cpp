@@ -1,8 +1,12 @@
 #include "compile/variants.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <system_error>
+#include <thread>
 
 #include <opencc/opencc.h>
 
@@ -13,14 +17,18 @@ inline namespace v1 {
 namespace detail {
 namespace {
 struct Converters {
-  std::vector<std::unique_ptr<opencc::SimpleConverter>> list;
-  std::mutex mutex;  // OpenCC does not promise concurrent Convert calls are safe
+  struct One {
+    std::unique_ptr<opencc::SimpleConverter> converter;
+    std::unique_ptr<std::mutex> mutex;  // OpenCC does not promise concurrent Convert calls are safe
+  };
+  std::vector<One> list;
   Converters() {
     for (const char* name : {"s2twp.json", "s2hk.json", "tw2sp.json", "hk2s.json"}) {
       for (const std::string& path :
            {std::string(name), std::string("/usr/share/opencc/") + name}) {
         try {
-          list.push_back(std::make_unique<opencc::SimpleConverter>(path));
+          list.push_back(
+              {std::make_unique<opencc::SimpleConverter>(path), std::make_unique<std::mutex>()});
           break;
         } catch (...) {
         }
@@ -28,6 +36,11 @@ struct Converters {
     }
   }
 };
+
+// From this many Han keywords on, the converters run two at a time: for a pack of a million
+// keywords OpenCC's dictionary look-ups are most of the compile, and each converter is
+// independent of the others. Smaller packs (the default has a few thousand) start no thread.
+constexpr std::size_t kParallelFrom = 20000;
 bool has_han(const std::string& s) {
   for (std::size_t i = 0; i < s.size();) {
     char32_t cp;
@@ -68,25 +81,43 @@ std::vector<std::vector<std::string>> regional_variants(gsl::span<const std::str
   }
 
   auto& conv = converters();
-  std::lock_guard lock(conv.mutex);
-  for (const auto& c : conv.list) {
-    // Dictionary phrases hold no line breaks, so converting the joined lines converts each
-    // keyword exactly as converting it alone would.
-    std::string converted;
+  // 1. Each converter converts the joined lines. Dictionary phrases hold no line breaks, so
+  //    this converts each keyword exactly as converting it alone would.
+  std::vector<std::optional<std::string>> converted(conv.list.size());
+  auto convert = [&](std::size_t c) {
+    std::lock_guard lock(*conv.list[c].mutex);
     try {
-      converted = c->Convert(joined);
+      converted[c] = conv.list[c].converter->Convert(joined);
     } catch (...) {
-      continue;
     }
+  };
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t c; (c = next.fetch_add(1)) < conv.list.size();) convert(c);
+  };
+  std::thread helper;
+  if (batch.size() >= kParallelFrom && conv.list.size() > 1 &&
+      std::thread::hardware_concurrency() > 1) {
+    try {
+      helper = std::thread(work);
+    } catch (const std::system_error&) {  // no thread to be had: convert them all here
+    }
+  }
+  work();
+  if (helper.joinable()) helper.join();
+
+  // 2. The variants, converter by converter in order.
+  for (std::size_t c = 0; c < conv.list.size(); ++c) {
+    if (!converted[c]) continue;
     std::size_t at = 0;
     std::vector<std::string_view> lines;
     lines.reserve(batch.size());
-    for (std::size_t nl; (nl = converted.find('\n', at)) != std::string::npos; at = nl + 1) {
-      lines.emplace_back(converted.data() + at, nl - at);
+    for (std::size_t nl; (nl = converted[c]->find('\n', at)) != std::string::npos; at = nl + 1) {
+      lines.emplace_back(converted[c]->data() + at, nl - at);
     }
     // A converter that changed the line count (or a keyword holding a line break) breaks the
     // pairing: take each keyword alone.
-    const bool paired = lines.size() == batch.size() && at == converted.size();
+    const bool paired = lines.size() == batch.size() && at == converted[c]->size();
     for (std::size_t k = 0; k < batch.size(); ++k) {
       const std::size_t i = batch[k];
       std::string v;
@@ -94,7 +125,8 @@ std::vector<std::vector<std::string>> regional_variants(gsl::span<const std::str
         v.assign(lines[k]);
       } else {
         try {
-          v = c->Convert(keywords[i]);
+          std::lock_guard lock(*conv.list[c].mutex);
+          v = conv.list[c].converter->Convert(keywords[i]);
         } catch (...) {
           continue;
         }
