@@ -34,67 +34,102 @@ std::size_t slot_of(std::uint32_t id, std::size_t mask) {
 // Eight floats: one AVX register where the AVX2 body runs, two SSE ones elsewhere.
 typedef float V8 __attribute__((vector_size(32)));
 
-// acc[0..8·B) += v[cell] × the cell's row segment, cells in order: per class the same products
-// and sums, in the same order, as LinearModel's add_rows over that group's cells (a feature the
-// group lacks has v = 0 and zero weights, and adds exactly nothing). A product and then a sum,
-// never fused into one rounding: neither body is built with FMA. The segment's sums stay in
-// registers while the cells are walked.
+// acc[0..8·B) += v_b[cell] × the cell's row block b, cells in order: per class the same
+// products and sums, in the same order, as LinearModel's add_rows over that group's cells (a
+// feature the group lacks has v = 0 and zero weights, and adds exactly nothing). A product and
+// then a sum, never fused into one rounding: neither body is built with FMA. The blocks may
+// belong to different groups (each with its own values), so that one walk over a cell's row
+// feeds every group's sums at once: B independent chains of additions instead of one group's
+// few at a time.
 template <std::size_t B>
-[[gnu::always_inline]] inline void add_segment(const float* __restrict weights, std::size_t stride,
-                                               const std::uint32_t* __restrict rows,
-                                               std::size_t cells, const float* __restrict values,
-                                               float* __restrict acc) {
+[[gnu::always_inline]] inline void add_blocks(const float* __restrict weights, std::size_t stride,
+                                              const std::uint32_t* __restrict rows,
+                                              std::size_t cells, const float* const* values,
+                                              float* __restrict acc) {
   V8 sum[B];
-  for (std::size_t b = 0; b < B; ++b) __builtin_memcpy(&sum[b], acc + b * kLanes, sizeof(V8));
+  const float* v[B];
+  for (std::size_t b = 0; b < B; ++b) {
+    __builtin_memcpy(&sum[b], acc + b * kLanes, sizeof(V8));
+    v[b] = values[b];
+  }
   for (std::size_t i = 0; i < cells; ++i) {
     const float* __restrict w = weights + std::size_t{rows[i]} * stride;
-    const V8 v = V8{} + values[i];
     for (std::size_t b = 0; b < B; ++b) {
       V8 x;  // unaligned: copied in, which becomes a vector load
       __builtin_memcpy(&x, w + b * kLanes, sizeof x);
-      sum[b] += v * x;
+      sum[b] += (V8{} + v[b][i]) * x;
     }
   }
   for (std::size_t b = 0; b < B; ++b) __builtin_memcpy(acc + b * kLanes, &sum[b], sizeof(V8));
 }
 
-// Every group's segment (widths a multiple of 8 floats), eight blocks of eight at a time.
+// Every block of eight floats of the weight rows, eight blocks at a time; block k's values are
+// those of its group, `values + block_group[k] × cells`.
 TRIAGE_FUSED_CLONES void add_segments(const float* __restrict weights, std::size_t stride,
                                       gsl::span<const std::uint32_t> rows,
-                                      const float* __restrict values, std::size_t groups,
-                                      const std::size_t* __restrict lanes,
-                                      const std::size_t* __restrict widths, float* __restrict acc) {
-  for (std::size_t g = 0; g < groups; ++g) {
-    for (std::size_t c = lanes[g], end = lanes[g] + widths[g]; c < end;) {
-      const float* w = weights + c;
-      const float* v = values + g * rows.size();
-      switch (std::min<std::size_t>((end - c) / kLanes, 8)) {
-        case 1:
-          add_segment<1>(w, stride, rows.data(), rows.size(), v, acc + c);
-          break;
-        case 2:
-          add_segment<2>(w, stride, rows.data(), rows.size(), v, acc + c);
-          break;
-        case 3:
-          add_segment<3>(w, stride, rows.data(), rows.size(), v, acc + c);
-          break;
-        case 4:
-          add_segment<4>(w, stride, rows.data(), rows.size(), v, acc + c);
-          break;
-        case 5:
-          add_segment<5>(w, stride, rows.data(), rows.size(), v, acc + c);
-          break;
-        case 6:
-          add_segment<6>(w, stride, rows.data(), rows.size(), v, acc + c);
-          break;
-        case 7:
-          add_segment<7>(w, stride, rows.data(), rows.size(), v, acc + c);
-          break;
-        default:
-          add_segment<8>(w, stride, rows.data(), rows.size(), v, acc + c);
-          break;
-      }
-      c += std::min<std::size_t>(end - c, 8 * kLanes);
+                                      const float* __restrict values,
+                                      gsl::span<const std::uint32_t> block_group,
+                                      float* __restrict acc) {
+  const std::size_t cells = rows.size();
+  for (std::size_t first = 0; first < block_group.size(); first += 8) {
+    const std::size_t n = std::min<std::size_t>(block_group.size() - first, 8);
+    const float* v[8];
+    for (std::size_t k = 0; k < n; ++k) v[k] = values + block_group[first + k] * cells;
+    const float* w = weights + first * kLanes;
+    float* a = acc + first * kLanes;
+    switch (n) {
+      case 1:
+        add_blocks<1>(w, stride, rows.data(), cells, v, a);
+        break;
+      case 2:
+        add_blocks<2>(w, stride, rows.data(), cells, v, a);
+        break;
+      case 3:
+        add_blocks<3>(w, stride, rows.data(), cells, v, a);
+        break;
+      case 4:
+        add_blocks<4>(w, stride, rows.data(), cells, v, a);
+        break;
+      case 5:
+        add_blocks<5>(w, stride, rows.data(), cells, v, a);
+        break;
+      case 6:
+        add_blocks<6>(w, stride, rows.data(), cells, v, a);
+        break;
+      case 7:
+        add_blocks<7>(w, stride, rows.data(), cells, v, a);
+        break;
+      default:
+        add_blocks<8>(w, stride, rows.data(), cells, v, a);
+        break;
+    }
+  }
+}
+
+// Step 2 of predict for the row sets [first, first + m) of `groups` (m = G, or any number up to
+// 16 when G is 0): each group's values are (1 + log tf) × idf scaled to unit length, the sum of
+// squares taken in the order of the cells as Vectorizer does. The groups are walked side by
+// side, so their sums are independent chains rather than one after another.
+template <std::size_t G>
+void normalise(const std::vector<double>& t, const std::uint32_t* rows, std::size_t cells,
+               const float* idf_rows, std::size_t groups, std::size_t first, std::size_t m,
+               float* values) {
+  constexpr std::size_t kMax = G != 0 ? G : 16;
+  const std::size_t n = G != 0 ? G : m;
+  double norm[kMax] = {};
+  for (std::size_t i = 0; i < cells; ++i) {
+    const float* idf = idf_rows + std::size_t{rows[i]} * groups + first;
+    for (std::size_t g = 0; g < n; ++g) {
+      const double v = t[i] * idf[g];
+      norm[g] += v * v;
+    }
+  }
+  double inv[kMax];
+  for (std::size_t g = 0; g < n; ++g) inv[g] = norm[g] > 0 ? 1.0 / std::sqrt(norm[g]) : 1.0;
+  for (std::size_t i = 0; i < cells; ++i) {
+    const float* idf = idf_rows + std::size_t{rows[i]} * groups + first;
+    for (std::size_t g = 0; g < n; ++g) {
+      values[(first + g) * cells + i] = static_cast<float>(t[i] * idf[g] * inv[g]);
     }
   }
 }
@@ -187,9 +222,10 @@ FusedLinear::FusedLinear(const std::vector<const LinearModel*>& models) {
     }
   }
   for (const LinearModel* m : models) bias_.push_back(m->bias_);
-  for (const auto& g : groups_) {
-    lanes_.push_back(g.lane);
-    widths_.push_back(g.width);
+  for (std::size_t g = 0; g < groups_.size(); ++g) {
+    for (std::size_t k = 0; k < groups_[g].width / kLanes; ++k) {
+      block_group_.push_back(static_cast<std::uint32_t>(g));
+    }
   }
   std::size_t cap = 16;
   while (cap < ids.size() * 2) cap <<= 1;
@@ -231,52 +267,71 @@ gsl::span<const double> FusedLinear::predict(gsl::span<const std::uint32_t> feat
   }
   // 1. Each feature's row, once: repeats count as term frequency. The slots of features a few
   // places ahead are asked for while this one is looked up, so the waits for memory overlap.
+  // The scratch's arrays and the table are read through locals: the thread-local storage's
+  // address and the members would otherwise be reloaded for every feature.
   constexpr std::size_t kAhead = 8;
   const std::size_t mask = table_.size() - 1;
+  const std::uint64_t* const table = table_.data();
+  const float* const idf_rows = idf_.data();
+  const float* const weights = weights_.data();
+  const std::size_t width = width_;
+  Scratch::Seen* const seen_rows = s.seen.data();
+  std::uint32_t* const cell_rows = s.rows.data();
+  std::uint32_t* const tf = s.tf.data();
+  const std::uint32_t epoch = s.epoch;
+  const std::uint32_t* const ids = features.data();
+  const std::size_t count = features.size();
   std::size_t cells = 0;
-  for (std::size_t i = 0; i < features.size(); ++i) {
-    if (i + kAhead < features.size())
-      __builtin_prefetch(table_.data() + slot_of(features[i + kAhead], mask));
-    const std::int64_t found = row(features[i]);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i + kAhead < count) __builtin_prefetch(table + slot_of(ids[i + kAhead], mask));
+    const std::int64_t found = row(ids[i]);
     if (found < 0) continue;
     const auto r = static_cast<std::uint32_t>(found);
-    Scratch::Seen& seen = s.seen[r];
-    if (seen.epoch != s.epoch) {
+    Scratch::Seen& seen = seen_rows[r];
+    if (seen.epoch != epoch) {
       // Asked for now, read in step 3: the idf and the weight row (its first three lines).
-      __builtin_prefetch(idf_.data() + std::size_t{r} * groups);
-      const float* w = weights_.data() + std::size_t{r} * width_;
+      __builtin_prefetch(idf_rows + std::size_t{r} * groups);
+      const float* w = weights + std::size_t{r} * width;
       __builtin_prefetch(w);
-      __builtin_prefetch(w + std::min<std::size_t>(16, width_ - 1));
-      __builtin_prefetch(w + std::min<std::size_t>(32, width_ - 1));
-      seen = {s.epoch, static_cast<std::uint32_t>(cells)};
-      s.rows[cells] = r;
-      s.tf[cells++] = 1;
+      __builtin_prefetch(w + std::min<std::size_t>(16, width - 1));
+      __builtin_prefetch(w + std::min<std::size_t>(32, width - 1));
+      seen = {epoch, static_cast<std::uint32_t>(cells)};
+      cell_rows[cells] = r;
+      tf[cells++] = 1;
     } else {
-      ++s.tf[seen.cell];
+      ++tf[seen.cell];
     }
   }
   // 2. Per row set: (1 + log tf) × idf, of unit length (Vectorizer's arithmetic; each group's
-  // sum of squares in the order of its cells). Values are laid out group by group.
+  // sum of squares in the order of its cells, unscaled when nothing was found). Values are laid
+  // out group by group.
   s.t.resize(cells);
   for (std::size_t i = 0; i < cells; ++i) s.t[i] = log_tf(s.tf[i]);
   s.values.resize(cells * groups);
-  for (std::size_t g = 0; g < groups; ++g) {
-    const float* idf = idf_.data() + g;
-    double norm = 0;
-    for (std::size_t i = 0; i < cells; ++i) {
-      const double v = s.t[i] * idf[std::size_t{s.rows[i]} * groups];
-      norm += v * v;
-    }
-    const double inv = norm > 0 ? 1.0 / std::sqrt(norm) : 1.0;  // unscaled when nothing found
-    float* out = s.values.data() + g * cells;
-    for (std::size_t i = 0; i < cells; ++i) {
-      out[i] = static_cast<float>(s.t[i] * idf[std::size_t{s.rows[i]} * groups] * inv);
-    }
+  switch (groups) {
+    case 1:
+      normalise<1>(s.t, s.rows.data(), cells, idf_.data(), groups, 0, 1, s.values.data());
+      break;
+    case 2:
+      normalise<2>(s.t, s.rows.data(), cells, idf_.data(), groups, 0, 2, s.values.data());
+      break;
+    case 3:
+      normalise<3>(s.t, s.rows.data(), cells, idf_.data(), groups, 0, 3, s.values.data());
+      break;
+    case 4:
+      normalise<4>(s.t, s.rows.data(), cells, idf_.data(), groups, 0, 4, s.values.data());
+      break;
+    default:
+      for (std::size_t first = 0; first < groups; first += 16) {
+        normalise<0>(s.t, s.rows.data(), cells, idf_.data(), groups, first,
+                     std::min<std::size_t>(groups - first, 16), s.values.data());
+      }
+      break;
   }
   // 3. Every class of every model, one row walk per cell.
   s.acc.assign(width_, 0.0f);
   add_segments(weights_.data(), width_, gsl::span<const std::uint32_t>(s.rows.data(), cells),
-               s.values.data(), groups, lanes_.data(), widths_.data(), s.acc.data());
+               s.values.data(), block_group_, s.acc.data());
   // 4. Scores and the tempered softmax per model (LinearModel::predict's arithmetic).
   s.probs.resize(outputs_);
   for (std::size_t k = 0; k < models_.size(); ++k) {

@@ -53,11 +53,11 @@ class FusedLinear {
   std::vector<Group> groups_;
   std::size_t width_ = 0;  // floats per weight row: every group's segment
   std::size_t outputs_ = 0;
-  std::vector<std::uint64_t> table_;         // hashed id → row, as LinearModel's
-  std::vector<float> idf_;                   // row × group; 0 where the group lacks the feature
-  std::vector<float> weights_;               // row × width_
-  std::vector<std::vector<float>> bias_;     // per model
-  std::vector<std::size_t> lanes_, widths_;  // per group, as add_segments reads them
+  std::vector<std::uint64_t> table_;        // hashed id → row, as LinearModel's
+  std::vector<float> idf_;                  // row × group; 0 where the group lacks the feature
+  std::vector<float> weights_;              // row × width_
+  std::vector<std::vector<float>> bias_;    // per model
+  std::vector<std::uint32_t> block_group_;  // per block of 8 floats of a row: its group
 };
 
 }  // namespace detail
