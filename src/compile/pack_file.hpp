@@ -20,7 +20,8 @@ enum class PackBytes {
   caller,  ///< Engine::load: copied where kept, and checked against their checksum
   library  ///< the embedded pack: they outlive every engine, so the learned model's tables are
            ///< read in place; and this build wrote them, so the checksum (a guard against damaged
-           ///< files, and a read of all 11 MB) is skipped; the structure checks still run
+           ///< files, and a read of all 11 MB) and the learned model's row tables' entry-by-entry
+           ///< check (a read of every slot) are skipped; the other structure checks still run
 };
 /// Engine::load, and Engine::builtin from the embedded pack.
 Result<Engine> load_compiled_pack(std::string_view bytes, const EngineOptions& options,
