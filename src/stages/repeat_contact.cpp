@@ -141,26 +141,7 @@ Result<RepeatContactFinder> RepeatContactFinder::compile(const RepeatContactSpec
   TRIAGE_TRY(f.since_, compile_list(spec.since, spec.where + "/since", 2, limits, checked));
   f.numbers_ = spec.numbers;
   f.units_ = spec.units;
-  if (!spec.patterns.empty()) {
-    f.any_ = std::make_shared<AnySet>();
-    f.any_->patterns = spec.patterns;
-  }
   return f;
-}
-
-const RE2::Set* RepeatContactFinder::any() const {
-  if (!any_) return nullptr;
-  std::call_once(any_->once, [&] {
-    RE2::Options o;
-    o.set_log_errors(false);
-    o.set_max_mem(32 << 20);
-    auto set = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
-    bool ok = true;
-    for (const auto& p : any_->patterns) ok = ok && set->Add(p, nullptr) >= 0;
-    // Without the set (it may not fit its memory), occurs() tries every pattern.
-    if (ok && set->Compile()) any_->set = std::move(set);
-  });
-  return any_->set.get();
 }
 
 bool RepeatContactFinder::occurs(const Ticket& ticket, std::string& scratch,
@@ -179,10 +160,6 @@ bool RepeatContactFinder::occurs(const Ticket& ticket, std::string& scratch,
       char32_t cp;
       i += decode_utf8(original, i, cp);
       append_utf8(scratch, fold(cp));
-    }
-    if (const RE2::Set* set = any()) {
-      RE2::Set::ErrorInfo error{};
-      if (!set->Match(scratch, nullptr, &error) && error.kind == RE2::Set::kNoError) continue;
     }
     // As find(): only a non-empty match counts; an empty one moves on by one byte.
     for (std::size_t k = 0; k < patterns_.size(); ++k) {

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include <re2/re2.h>
-#include <re2/set.h>
 #include <gsl/span>
 
 #include "base/lazy_regex.hpp"
@@ -55,16 +54,6 @@ class RepeatContactFinder {
 
  private:
   std::vector<std::shared_ptr<const LazyRegex>> patterns_, count_, since_;
-  // Every pattern in one automaton: one pass tells whether any can match, so that occurs()
-  // tries the patterns one by one only on the few texts where one does. Built on first use,
-  // once, whichever thread comes first.
-  struct AnySet {
-    std::vector<std::string> patterns;
-    std::once_flag once;
-    std::unique_ptr<RE2::Set> set;  // null when it does not fit its memory
-  };
-  std::shared_ptr<AnySet> any_;
-  const RE2::Set* any() const;
   std::map<std::string, double, std::less<>> numbers_, units_;
   std::int32_t learned_dimension_ = -1, learned_value_ = -1;
 };
