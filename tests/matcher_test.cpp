@@ -19,6 +19,32 @@ Matcher compile(std::vector<MatcherPattern> ps) {
   EXPECT_TRUE(m) << (m ? "" : m.error().message);
   return std::move(*m);
 }
+
+// `words[i]` is pattern i; random texts of `length` characters from `alphabet` are scanned and
+// every match is compared with a naive search for each word (whole characters only: the
+// alphabets mix 1- and 3-byte characters).
+template <std::size_t N>
+void expect_naive_search_agrees(const std::vector<std::string>& words,
+                                const char* const (&alphabet)[N], int rounds, int length,
+                                std::mt19937& rng) {
+  std::vector<MatcherPattern> ps;
+  for (std::uint32_t i = 0; i < words.size(); ++i) ps.push_back({words[i], i, false, false});
+  auto m = compile(ps);
+  for (int round = 0; round < rounds; ++round) {
+    std::string text;
+    for (int k = 0; k < length; ++k) text += alphabet[rng() % N];
+    std::multiset<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> want, got;
+    for (std::uint32_t i = 0; i < words.size(); ++i) {
+      for (auto p = text.find(words[i]); p != std::string::npos; p = text.find(words[i], p + 1)) {
+        if ((static_cast<unsigned char>(text[p]) & 0xC0) != 0x80)
+          want.insert(
+              {i, static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(p + words[i].size())});
+      }
+    }
+    for (const auto& h : scan(m, text)) got.insert({h.id, h.begin, h.end});
+    ASSERT_EQ(got, want) << "round " << round;
+  }
+}
 }  // namespace
 
 TEST(Matcher, FindsEveryKeywordWithByteSpans) {
@@ -109,65 +135,31 @@ TEST(Matcher, SurvivesInvalidUtf8AndBinaryNoise) {
 TEST(Matcher, AgreesWithANaiveSearchOnRandomText) {
   // Differential test over a small alphabet that forces many failure transitions.
   std::mt19937 rng(7);
-  const char* alphabet[] = {"a", "b", "c", "退", "款"};
+  const char* const alphabet[] = {"a", "b", "c", "退", "款"};
   std::vector<std::string> words;
-  std::vector<MatcherPattern> ps;
   for (std::uint32_t i = 0; i < 60; ++i) {
     std::string w;
     const int len = 1 + static_cast<int>(rng() % 4);
     for (int k = 0; k < len; ++k) w += alphabet[rng() % 5];
     words.push_back(w);
-    ps.push_back({w, i, false, false});
   }
-  auto m = compile(ps);
-  for (int round = 0; round < 50; ++round) {
-    std::string text;
-    for (int k = 0; k < 200; ++k) text += alphabet[rng() % 5];
-    std::multiset<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> want, got;
-    for (std::uint32_t i = 0; i < words.size(); ++i) {
-      for (auto p = text.find(words[i]); p != std::string::npos; p = text.find(words[i], p + 1)) {
-        // Only whole-character matches count (the alphabet mixes 1- and 3-byte characters).
-        bool aligned = (static_cast<unsigned char>(text[p]) & 0xC0) != 0x80;
-        if (aligned)
-          want.insert(
-              {i, static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(p + words[i].size())});
-      }
-    }
-    for (const auto& h : scan(m, text)) got.insert({h.id, h.begin, h.end});
-    ASSERT_EQ(got, want) << "round " << round;
-  }
+  expect_naive_search_agrees(words, alphabet, 50, 200, rng);
 }
 
 TEST(Matcher, AgreesWithANaiveSearchWithThousandsOfKeywordsSharingPrefixes) {
   // A deeper trie than above: long keywords over a few letters share long prefixes, repeat
   // one another and end inside one another; a keyword given twice matches twice.
   std::mt19937 rng(11);
-  const char* alphabet[] = {"a", "b", "退", "款", "c"};
+  const char* const alphabet[] = {"a", "b", "退", "款", "c"};
   std::vector<std::string> words;
-  std::vector<MatcherPattern> ps;
   for (std::uint32_t i = 0; i < 3000; ++i) {
     std::string w;
     const int len = 1 + static_cast<int>(rng() % 9);
     for (int k = 0; k < len; ++k) w += alphabet[rng() % 5];
     if (i % 50 == 49) w = words[rng() % words.size()];  // the same text again, another id
     words.push_back(w);
-    ps.push_back({w, i, false, false});
   }
-  auto m = compile(ps);
-  for (int round = 0; round < 20; ++round) {
-    std::string text;
-    for (int k = 0; k < 300; ++k) text += alphabet[rng() % 5];
-    std::multiset<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> want, got;
-    for (std::uint32_t i = 0; i < words.size(); ++i) {
-      for (auto p = text.find(words[i]); p != std::string::npos; p = text.find(words[i], p + 1)) {
-        if ((static_cast<unsigned char>(text[p]) & 0xC0) != 0x80)
-          want.insert(
-              {i, static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(p + words[i].size())});
-      }
-    }
-    for (const auto& h : scan(m, text)) got.insert({h.id, h.begin, h.end});
-    ASSERT_EQ(got, want) << "round " << round;
-  }
+  expect_naive_search_agrees(words, alphabet, 20, 300, rng);
 }
 
 TEST(Matcher, MatchesEndingTogetherComeLongestKeywordFirstThenInPatternOrder) {
