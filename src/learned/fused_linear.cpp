@@ -134,6 +134,14 @@ void normalise(const std::vector<double>& t, const std::uint32_t* rows, std::siz
   }
 }
 
+// A dimension's few weights of one row: copies of constant size the compiler inlines, where a
+// call to memcpy for each of the model's quarter of a million (row, dimension) pairs was a
+// third of building the merged rows.
+inline void copy_floats(float* to, const float* from, std::size_t n) noexcept {
+  for (; n >= 4; n -= 4, to += 4, from += 4) __builtin_memcpy(to, from, 4 * sizeof(float));
+  for (; n > 0; --n) *to++ = *from++;
+}
+
 // 1 + log(tf) for the term frequencies most tickets have, computed as Vectorizer computes it.
 struct LogTf {
   std::array<double, 64> v{};
@@ -216,8 +224,7 @@ FusedLinear::FusedLinear(const std::vector<const LinearModel*>& models) {
       float* to = weights_.data() + u * width_;
       for (const std::size_t k : mine) {
         const LinearModel& m = *models[k];
-        std::memcpy(to + models_[k].lane, m.weights_.data() + r * m.stride_,
-                    m.classes_ * sizeof(float));
+        copy_floats(to + models_[k].lane, m.weights_.data() + r * m.stride_, m.classes_);
       }
     }
   }
