@@ -374,3 +374,25 @@ TEST(Sla, TheEngineJudgesATicketsTargetsWithItsPackAndReportsEachOnItsOwnCalenda
   no_sla.sla.reset();
   EXPECT_TRUE(engine().sla_status(no_sla, events, now).empty());
 }
+
+TEST(Sla, APackWhoseSlaNamesNoCalendarIsRefusedAtCompileNeverIndexedOutOfRange) {
+  // parse_pack checks these names; a Pack built in code, or read back from a damaged compiled
+  // file (found by the compiled_pack fuzz target), reaches Engine::compile without that check.
+  Pack pack = parse_pack(default_pack_json()).value();
+  pack.model.reset();
+  ASSERT_TRUE(pack.sla);
+  Pack unknown_default = pack;
+  unknown_default.sla->calendar = "nowhere";
+  const auto e = Engine::compile(unknown_default);
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().code, Errc::pack_unknown_reference);
+  EXPECT_EQ(e.error().where, "/sla/calendar");
+  ASSERT_FALSE(pack.sla->calendar_rules.empty());
+  Pack unknown_rule = pack;
+  unknown_rule.sla->calendar_rules[0].calendar = "nowhere";
+  const auto r = Engine::compile(unknown_rule);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::pack_unknown_reference);
+  EXPECT_NE(r.error().where.find("calendar"), std::string::npos);
+  EXPECT_TRUE(Engine::compile(pack));
+}

@@ -203,20 +203,43 @@ Result<Engine> EngineAccess::compile(Pack pack_to_keep, const EngineOptions& opt
     }
     return std::int32_t{-1};
   };
+  // parse_pack refuses a pack whose SLA names an unknown calendar; a compiled pack's section
+  // is read without those checks, so a damaged one is refused here, never indexed out of range.
+  auto calendar_ref = [&](const std::string& id, const std::string& where) -> Result<std::int32_t> {
+    const std::int32_t i = calendar_index(id);
+    if (i < 0) {
+      return make_error(Errc::pack_unknown_reference, where, "unknown calendar \"" + id + "\"");
+    }
+    return i;
+  };
   if (pack.sla) {
-    cp->sla_calendar = calendar_index(pack.sla->calendar);
-    for (const auto& r : pack.sla->calendar_rules) {
+    TRIAGE_TRY(cp->sla_calendar, calendar_ref(pack.sla->calendar, "/sla/calendar"));
+    for (std::size_t i = 0; i < pack.sla->calendar_rules.size(); ++i) {
+      const auto& r = pack.sla->calendar_rules[i];
       std::uint32_t node;
       TRIAGE_TRY(node, compiler.node(r.when, unused_terms, unused_regexes));
-      cp->calendar_rules.emplace_back(node, calendar_index(r.calendar));
+      std::int32_t cal;
+      TRIAGE_TRY(cal, calendar_ref(
+                          r.calendar,
+                          (r.where.empty() ? "/sla/calendar_rules/" + std::to_string(i) : r.where) +
+                              "/calendar"));
+      cp->calendar_rules.emplace_back(node, cal);
     }
-    for (const auto& t : pack.sla->targets) {
+    for (std::size_t i = 0; i < pack.sla->targets.size(); ++i) {
+      const auto& t = pack.sla->targets[i];
       std::uint32_t node = CompiledPack::npos;
       if (t.when) {
         TRIAGE_TRY(node, compiler.node(*t.when, unused_terms, unused_regexes));
       }
       cp->sla_when.push_back(node);
-      cp->sla_target_calendar.push_back(t.calendar.empty() ? -1 : calendar_index(t.calendar));
+      std::int32_t cal = -1;
+      if (!t.calendar.empty()) {
+        TRIAGE_TRY(cal,
+                   calendar_ref(t.calendar,
+                                (t.where.empty() ? "/sla/targets/" + std::to_string(i) : t.where) +
+                                    "/calendar"));
+      }
+      cp->sla_target_calendar.push_back(cal);
     }
   }
   // Questions, known issues and templates.
